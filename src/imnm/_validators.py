@@ -1,0 +1,112 @@
+"""attrs validators that raise :class:`imnm.InvalidValue` naming the field.
+
+attrs' own validators raise a bare ``TypeError`` whose message names the
+attribute but not our error family; these keep every construction error inside
+:class:`imnm.ImnmError` while still behaving as ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .errors import InvalidValue
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Accept a string with at least one non-space character."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue(attribute.name, value, "must be a non-empty string")
+
+
+def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Accept ``None`` or what :func:`text` accepts."""
+    if value is not None:
+        text(instance, attribute, value)
+
+
+def matches(pattern: re.Pattern[str], expected: str) -> Validator:
+    """Accept a string that fully matches *pattern*, described as *expected*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or pattern.fullmatch(value) is None:
+            raise InvalidValue(attribute.name, value, f"must be {expected}")
+
+    return check
+
+
+def instance_of(cls: type | tuple[type, ...], expected: str) -> Validator:
+    """Accept an instance of *cls*, described as *expected*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        # bool is an int subclass, but True is never a year or a count.
+        if not isinstance(value, cls) or (isinstance(value, bool) and bool not in _as_tuple(cls)):
+            raise InvalidValue(attribute.name, value, f"must be {expected}")
+
+    return check
+
+
+def member_of(enum_cls: type[enum.Enum]) -> Validator:
+    """Accept a member of *enum_cls*; the message lists every member."""
+    names = ", ".join(f"{enum_cls.__name__}.{m.name}" for m in enum_cls)
+    return instance_of(enum_cls, f"one of {names}")
+
+
+def positive_int(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Accept an ``int`` (not a ``bool``) greater than zero."""
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidValue(attribute.name, value, "must be a positive integer")
+
+
+def tuple_of(cls: type, expected: str, *, non_empty: bool = False) -> Validator:
+    """Accept a tuple whose items are all instances of *cls*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise InvalidValue(attribute.name, value, f"must be a tuple of {expected}")
+        if non_empty and not value:
+            raise InvalidValue(attribute.name, value, f"must hold at least one {expected}")
+        for index, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise InvalidValue(f"{attribute.name}[{index}]", item, f"must be {expected}")
+            if isinstance(item, str) and not item.strip():
+                raise InvalidValue(f"{attribute.name}[{index}]", item, "must be a non-empty string")
+
+    return check
+
+
+def one_of(choices: frozenset[str], expected: str) -> Validator:
+    """Accept one of the strings in *choices*; the message lists them."""
+    valid = ", ".join(repr(c) for c in sorted(choices))
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or value not in choices:
+            raise InvalidValue(attribute.name, value, f"must be a {expected}, one of {valid}")
+
+    return check
+
+
+def frozenset_of(choices: frozenset[str], expected: str) -> Validator:
+    """Accept a frozenset whose items all come from *choices*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, frozenset):
+            raise InvalidValue(attribute.name, value, f"must be a frozenset of {expected}")
+        unknown = sorted(str(item) for item in value if item not in choices)
+        if unknown:
+            valid = ", ".join(sorted(choices))
+            raise InvalidValue(
+                attribute.name, value, f"holds unknown {expected} {unknown}; valid: {valid}"
+            )
+
+    return check
+
+
+def _as_tuple(cls: type | tuple[type, ...]) -> tuple[type, ...]:
+    return cls if isinstance(cls, tuple) else (cls,)

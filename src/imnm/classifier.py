@@ -1,0 +1,218 @@
+"""The classifier: one pure, total function from findings to a classification.
+
+:func:`classify` evaluates the tables of :mod:`imnm.criteria`; it adds no
+medical rule of its own.  The input space is finite (3^8 = 6,561 findings), so
+each result is computed once and then served from a memo: a repeated call costs
+about one dictionary look-up.  The memo never changes a result (every entry is
+what the tables give for its key), so the function stays pure to its callers;
+filling it is thread-safe because ``dict.setdefault`` is atomic and two threads
+that race compute equal values.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from . import _validators as v
+from .criteria import (
+    NOTE_RULES,
+    REQUIREMENTS,
+    SEROLOGY_RULES,
+    UNTESTED_SEROLOGY_STEPS,
+    Criterion,
+    Outcome,
+)
+from .errors import InvalidFindings
+from .findings import Findings, Serology
+from .model import Reference, Statement, Subtype
+
+__all__ = [
+    "Classification",
+    "CriteriaStatus",
+    "RuleResult",
+    "classify",
+    "classify_many",
+]
+
+
+class CriteriaStatus(enum.Enum):
+    """Whether the findings meet the ENMC 2016 criteria for the subtype."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+@attrs.frozen(kw_only=True)
+class RuleResult:
+    """One criterion of the explanation, and how the findings fared against it.
+
+    Attributes:
+        criterion: The rule, with the references behind it.
+        outcome: Satisfied, not satisfied, or unknown.
+        detail: The findings the rule read, in words.
+    """
+
+    criterion: Criterion = attrs.field(validator=v.instance_of(Criterion, "a Criterion"))
+    outcome: Outcome = attrs.field(validator=v.member_of(Outcome))
+    detail: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class Classification:
+    """The classifier's answer for one patient, with its explanation.
+
+    Attributes:
+        findings: The findings that were classified.
+        subtype: The form of IMNM the serology points to, or None.
+        criteria: Whether the ENMC 2016 criteria for it are met.
+        explanation: Every rule that was evaluated, the serology rule first.
+        next_steps: What would complete or confirm the classification.
+        notes: Catalog statements that bear on the findings without changing
+            the result (statin exposure, extra-muscular features).
+    """
+
+    findings: Findings = attrs.field(validator=v.instance_of(Findings, "a Findings"))
+    subtype: Subtype | None = attrs.field(
+        validator=attrs.validators.optional(v.instance_of(Subtype, "a Subtype"))
+    )
+    criteria: CriteriaStatus = attrs.field(validator=v.member_of(CriteriaStatus))
+    explanation: tuple[RuleResult, ...] = attrs.field(
+        validator=v.tuple_of(RuleResult, "a RuleResult", non_empty=True)
+    )
+    next_steps: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a string"))
+    notes: tuple[Statement, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Statement, "a Statement")
+    )
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Every reference cited by the explanation and the notes, once, in order."""
+        cited = [ref for result in self.explanation for ref in result.criterion.references]
+        cited += [ref for note in self.notes for ref in note.references]
+        return tuple(dict.fromkeys(cited))
+
+    @property
+    def summary(self) -> str:
+        """One line for people, e.g. ``"Anti-HMGCR myopathy: criteria met"``."""
+        name = "No IMNM subtype" if self.subtype is None else self.subtype.name
+        return f"{name}: criteria {self.criteria.value.replace('_', ' ')}"
+
+
+_memo: dict[Findings, Classification] = {}
+
+
+def classify(findings: Findings) -> Classification:
+    """Classify one patient's findings.
+
+    Total and pure: every valid :class:`~imnm.Findings` gives a result, the same
+    one each time.  The rules and their sources are in :mod:`imnm.criteria`.
+
+    Args:
+        findings: What is known about the patient.
+
+    Returns:
+        The subtype (or None), the criteria status, the rules that were
+        evaluated with their references, next steps and notes.
+
+    Raises:
+        InvalidFindings: *findings* is not a :class:`~imnm.Findings`, or holds
+            a value of the wrong type.
+
+    Example:
+        >>> from imnm import Findings, Presence, Serology, classify
+        >>> result = classify(Findings(
+        ...     anti_hmgcr=Serology.POSITIVE, anti_srp=Serology.NEGATIVE,
+        ...     elevated_ck=Presence.PRESENT, proximal_weakness=Presence.PRESENT))
+        >>> result.summary
+        'Anti-HMGCR myopathy: criteria met'
+    """
+    try:
+        return _memo[findings]
+    except (KeyError, TypeError):  # TypeError: unhashable, so not Findings either
+        pass
+    if not isinstance(findings, Findings):
+        raise InvalidFindings(
+            f"classify() takes a Findings; got {type(findings).__name__}: {findings!r}"
+        )
+    try:
+        # Validators can be switched off globally (attrs.validators.set_disabled),
+        # so check again rather than misread a wrong-typed value.
+        attrs.validate(findings)
+    except (ValueError, TypeError) as error:
+        raise InvalidFindings(f"invalid Findings: {error}") from error
+    return _memo.setdefault(findings, _evaluate(findings))
+
+
+def classify_many(findings: Iterable[Findings]) -> Iterator[Classification]:
+    """Classify a stream of findings lazily, in order, in constant memory.
+
+    Raises:
+        InvalidFindings: When the iteration reaches an item that is not valid findings.
+    """
+    return map(classify, findings)
+
+
+def _evaluate(findings: Findings) -> Classification:
+    serology = next(rule for rule in SEROLOGY_RULES if rule.matches(findings))
+    subtype = serology.subtype
+    explanation = [
+        RuleResult(
+            criterion=serology.criterion,
+            outcome=serology.outcome,
+            detail=_serology_detail(findings),
+        )
+    ]
+    next_steps = [
+        step
+        for field, step in UNTESTED_SEROLOGY_STEPS
+        if getattr(findings, field) is Serology.NOT_TESTED
+    ]
+    if serology.next_step is not None:
+        next_steps.append(serology.next_step)
+    for requirement in REQUIREMENTS:
+        if not requirement.applies_to(subtype):
+            continue
+        outcome = requirement.evaluate(findings)
+        value = getattr(findings, requirement.field)
+        explanation.append(
+            RuleResult(
+                criterion=requirement.criterion,
+                outcome=outcome,
+                detail=f"{requirement.term.label}: {_words(value)}.",
+            )
+        )
+        if outcome is Outcome.UNKNOWN:
+            next_steps.append(requirement.next_step)
+    if subtype is not None:
+        next_steps += [f"Rule out {condition}." for condition in subtype.conditions_to_rule_out]
+    outcomes = {result.outcome for result in explanation}
+    if Outcome.NOT_SATISFIED in outcomes:
+        status = CriteriaStatus.NOT_MET
+    elif outcomes == {Outcome.SATISFIED}:
+        status = CriteriaStatus.MET
+    else:
+        status = CriteriaStatus.INSUFFICIENT_DATA
+    notes = tuple(rule.statement for rule in NOTE_RULES if rule.applies(findings, subtype))
+    return Classification(
+        findings=findings,
+        subtype=subtype,
+        criteria=status,
+        explanation=tuple(explanation),
+        next_steps=tuple(next_steps),
+        notes=notes,
+    )
+
+
+def _serology_detail(findings: Findings) -> str:
+    return (
+        f"anti-SRP {_words(findings.anti_srp)}; anti-HMGCR {_words(findings.anti_hmgcr)}; "
+        f"other myositis-specific autoantibodies {_words(findings.other_msa)}."
+    )
+
+
+def _words(value: enum.Enum) -> str:
+    return str(value.value).replace("_", " ")

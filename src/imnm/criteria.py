@@ -1,0 +1,365 @@
+"""The classification rules as data: what each form of IMNM requires, and why.
+
+Source of every rule: the 224th ENMC International Workshop classification of
+immune-mediated necrotizing myopathies (Allenbach et al., Neuromuscul Disord
+2018;28:87-99), as summarised in the project's reference file, and the
+classifier contract built on it.  :func:`imnm.classify` reads these tables; it
+holds no medical rule of its own.
+
+Three tables:
+
+* :data:`SEROLOGY_RULES` decide the subtype from the three antibody results.
+  Exactly one rule matches any combination of results.
+* :data:`REQUIREMENTS` are the clinical items a classification needs
+  (elevated CK, proximal weakness, and for the seronegative form a necrotizing
+  biopsy).
+* :data:`NOTE_RULES` attach catalog statements for findings that inform but
+  never change the classification (statin exposure, extra-muscular features).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from . import _validators as v
+from ._lookup import by_id
+from .catalog import (
+    ALLENBACH_2018,
+    ANTI_HMGCR,
+    ANTI_SRP,
+    AUTOANTIBODY_NEGATIVE,
+    ELEVATED_CK,
+    EXTRAMUSCULAR_COMMON_IN_ANTI_SRP,
+    EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,
+    MUSCLE_FIBER_NECROSIS,
+    PROXIMAL_MUSCLE_WEAKNESS,
+    STATIN_ASSOCIATION,
+)
+from .findings import Biopsy, Findings, Presence, Serology
+from .model import SUBTYPE_IDS, OntologyTerm, Reference, Statement, Subtype
+
+__all__ = [
+    "CRITERIA",
+    "NOTE_RULES",
+    "REQUIREMENTS",
+    "SEROLOGY_RULES",
+    "UNTESTED_SEROLOGY_STEPS",
+    "Criterion",
+    "NoteRule",
+    "Outcome",
+    "Requirement",
+    "SerologyRule",
+    "get_criterion",
+]
+
+
+class Outcome(enum.Enum):
+    """How one criterion fared against a patient's findings."""
+
+    SATISFIED = "satisfied"
+    NOT_SATISFIED = "not_satisfied"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One rule of the classification, in words a clinician reads.
+
+    Attributes:
+        id: Stable wire id, e.g. ``"elevated-ck"``.
+        title: Short name of the rule.
+        description: What the rule says.
+        references: The published sources it comes from.
+        caveat: What the project could not confirm about the rule, if anything.
+    """
+
+    id: str = attrs.field(validator=v.text)
+    title: str = attrs.field(validator=v.text)
+    description: str = attrs.field(validator=v.text)
+    references: tuple[Reference, ...] = attrs.field(
+        validator=v.tuple_of(Reference, "a Reference", non_empty=True)
+    )
+    caveat: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+_ANY = frozenset(Serology)
+_POS = frozenset({Serology.POSITIVE})
+_NEG = frozenset({Serology.NEGATIVE})
+_UNTESTED = frozenset({Serology.NOT_TESTED})
+_NOT_POS = frozenset({Serology.NEGATIVE, Serology.NOT_TESTED})
+
+#: One allowed-value set per antibody, in the order anti-SRP, anti-HMGCR, other MSA.
+SerologyPattern = tuple[frozenset[Serology], frozenset[Serology], frozenset[Serology]]
+
+
+@attrs.frozen(kw_only=True)
+class SerologyRule:
+    """A rule deciding the subtype from the three antibody results.
+
+    Attributes:
+        criterion: The rule in words, with its source.
+        subtype: The subtype it assigns, or None.
+        outcome: How the serology criterion fares when this rule fires.
+        patterns: The results it matches; it fires when any pattern matches.
+        next_step: What to do next when this rule fires, if anything.
+    """
+
+    criterion: Criterion
+    subtype: Subtype | None
+    outcome: Outcome
+    patterns: tuple[SerologyPattern, ...]
+    next_step: str | None = None
+
+    def matches(self, findings: Findings) -> bool:
+        """Whether this rule fires for *findings*."""
+        results = (findings.anti_srp, findings.anti_hmgcr, findings.other_msa)
+        return any(
+            all(r in allowed for r, allowed in zip(results, p, strict=True)) for p in self.patterns
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Requirement:
+    """A clinical item that a classification needs.
+
+    Attributes:
+        criterion: The item in words, with its source.
+        field: The :class:`~imnm.Findings` field it reads.
+        satisfied_by: The value that satisfies it.
+        refuted_by: The value that shows it is missing.
+        subtypes: Ids of the subtypes it applies to; None for all (and for no subtype).
+        term: The HPO term of the finding.
+        next_step: What to do when the value is unknown.
+    """
+
+    criterion: Criterion
+    field: str
+    satisfied_by: enum.Enum
+    refuted_by: enum.Enum
+    subtypes: frozenset[str] | None
+    term: OntologyTerm
+    next_step: str
+
+    def applies_to(self, subtype: Subtype | None) -> bool:
+        """Whether the requirement counts for *subtype*."""
+        return self.subtypes is None or (subtype is not None and subtype.id in self.subtypes)
+
+    def evaluate(self, findings: Findings) -> Outcome:
+        """How *findings* fare against the requirement."""
+        value = getattr(findings, self.field)
+        if value is self.satisfied_by:
+            return Outcome.SATISFIED
+        if value is self.refuted_by:
+            return Outcome.NOT_SATISFIED
+        return Outcome.UNKNOWN
+
+
+@attrs.frozen(kw_only=True)
+class NoteRule:
+    """A finding that adds a catalog statement to the result, never changing it.
+
+    Attributes:
+        field: The :class:`~imnm.Findings` field it reads.
+        values: The values that trigger it.
+        subtypes: The subtype ids (None for no subtype) it applies to.
+        statement: The catalog statement it adds.
+    """
+
+    field: str
+    values: frozenset[enum.Enum]
+    subtypes: frozenset[str | None]
+    statement: Statement
+
+    def applies(self, findings: Findings, subtype: Subtype | None) -> bool:
+        """Whether the note belongs on the result for *findings*."""
+        subtype_id = None if subtype is None else subtype.id
+        return getattr(findings, self.field) in self.values and subtype_id in self.subtypes
+
+
+_ENMC = (ALLENBACH_2018,)
+_SEROPOSITIVE_CAVEAT = (
+    "The project's reference file confirms the ENMC requirements (elevated CK, proximal "
+    "weakness, the antibody) for anti-HMGCR myopathy; for anti-SRP myopathy they are widely "
+    "cited, but the report's full text was not checked."
+)
+
+
+def _serology_criterion(
+    criterion_id: str, title: str, description: str, caveat: str | None = None
+) -> Criterion:
+    return Criterion(
+        id=criterion_id, title=title, description=description, references=_ENMC, caveat=caveat
+    )
+
+
+SEROLOGY_RULES: tuple[SerologyRule, ...] = (
+    SerologyRule(
+        criterion=_serology_criterion(
+            "anti-srp-serology",
+            "Anti-SRP autoantibodies",
+            "Anti-SRP positive, with anti-HMGCR and other myositis-specific autoantibodies not "
+            "positive: anti-SRP myopathy.",
+            _SEROPOSITIVE_CAVEAT,
+        ),
+        subtype=ANTI_SRP,
+        outcome=Outcome.SATISFIED,
+        patterns=((_POS, _NOT_POS, _NOT_POS),),
+    ),
+    SerologyRule(
+        criterion=_serology_criterion(
+            "anti-hmgcr-serology",
+            "Anti-HMGCR autoantibodies",
+            "Anti-HMGCR positive, with anti-SRP and other myositis-specific autoantibodies not "
+            "positive: anti-HMGCR myopathy.",
+        ),
+        subtype=ANTI_HMGCR,
+        outcome=Outcome.SATISFIED,
+        patterns=((_NOT_POS, _POS, _NOT_POS),),
+    ),
+    SerologyRule(
+        criterion=_serology_criterion(
+            "seronegative-serology",
+            "No IMNM autoantibodies",
+            "Anti-SRP and anti-HMGCR both tested negative, and no other myositis-specific "
+            "autoantibody positive: autoantibody-negative IMNM.",
+        ),
+        subtype=AUTOANTIBODY_NEGATIVE,
+        outcome=Outcome.SATISFIED,
+        patterns=((_NEG, _NEG, _NOT_POS),),
+    ),
+    SerologyRule(
+        criterion=_serology_criterion(
+            "other-msa-serology",
+            "Another myositis-specific autoantibody",
+            "Only a myositis-specific autoantibody other than anti-SRP and anti-HMGCR is "
+            "positive: this suggests another idiopathic inflammatory myopathy, not IMNM.",
+        ),
+        subtype=None,
+        outcome=Outcome.NOT_SATISFIED,
+        patterns=((_NOT_POS, _NOT_POS, _POS),),
+        next_step="Consider another type of idiopathic inflammatory myopathy.",
+    ),
+    SerologyRule(
+        criterion=_serology_criterion(
+            "conflicting-serology",
+            "Conflicting autoantibodies",
+            "Two or more myositis-specific autoantibodies are positive: the subtype cannot be "
+            "assigned.",
+        ),
+        subtype=None,
+        outcome=Outcome.UNKNOWN,
+        patterns=((_POS, _POS, _ANY), (_POS, _ANY, _POS), (_ANY, _POS, _POS)),
+        next_step="Repeat or confirm the autoantibody tests: two or more are positive.",
+    ),
+    SerologyRule(
+        criterion=_serology_criterion(
+            "incomplete-serology",
+            "Autoantibody tests incomplete",
+            "No antibody is positive, but anti-SRP or anti-HMGCR has not been tested: the "
+            "subtype cannot be assigned yet.",
+        ),
+        subtype=None,
+        outcome=Outcome.UNKNOWN,
+        patterns=((_UNTESTED, _NOT_POS, _NOT_POS), (_NOT_POS, _UNTESTED, _NOT_POS)),
+    ),
+)
+
+#: What to do about an untested antibody, whatever rule fired: (field, step).
+UNTESTED_SEROLOGY_STEPS: tuple[tuple[str, str], ...] = (
+    ("anti_srp", "Test for anti-SRP autoantibodies."),
+    ("anti_hmgcr", "Test for anti-HMGCR autoantibodies."),
+    ("other_msa", "Test for other myositis-specific autoantibodies."),
+)
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(
+        criterion=Criterion(
+            id="elevated-ck",
+            title="Elevated serum creatine kinase",
+            description="Serum creatine kinase (CK) is elevated.",
+            references=_ENMC,
+        ),
+        field="elevated_ck",
+        satisfied_by=Presence.PRESENT,
+        refuted_by=Presence.ABSENT,
+        subtypes=None,
+        term=ELEVATED_CK,
+        next_step="Measure serum creatine kinase (CK).",
+    ),
+    Requirement(
+        criterion=Criterion(
+            id="proximal-weakness",
+            title="Proximal muscle weakness",
+            description="Proximal muscle weakness is present (the hallmark feature of IMNM).",
+            references=_ENMC,
+        ),
+        field="proximal_weakness",
+        satisfied_by=Presence.PRESENT,
+        refuted_by=Presence.ABSENT,
+        subtypes=None,
+        term=PROXIMAL_MUSCLE_WEAKNESS,
+        next_step="Examine for proximal muscle weakness.",
+    ),
+    Requirement(
+        criterion=Criterion(
+            id="necrotizing-biopsy",
+            title="Necrotizing muscle biopsy",
+            description=(
+                "For autoantibody-negative IMNM, a muscle biopsy shows a necrotizing myopathy "
+                "(necrotic fibres, sparse inflammation)."
+            ),
+            references=_ENMC,
+            caveat=(
+                "Widely cited from the ENMC report; its full text was not checked by the project."
+            ),
+        ),
+        field="muscle_biopsy",
+        satisfied_by=Biopsy.NECROTIZING,
+        refuted_by=Biopsy.NON_NECROTIZING,
+        subtypes=frozenset({AUTOANTIBODY_NEGATIVE.id}),
+        term=MUSCLE_FIBER_NECROSIS,
+        next_step=(
+            "Obtain a muscle biopsy: autoantibody-negative IMNM requires one showing a "
+            "necrotizing myopathy."
+        ),
+    ),
+)
+
+_ALL_SUBTYPES: frozenset[str | None] = frozenset({*SUBTYPE_IDS, None})
+
+NOTE_RULES: tuple[NoteRule, ...] = (
+    NoteRule(
+        field="statin_exposure",
+        values=frozenset({Presence.PRESENT}),
+        subtypes=_ALL_SUBTYPES,
+        statement=STATIN_ASSOCIATION,
+    ),
+    NoteRule(
+        field="statin_exposure",
+        values=frozenset({Presence.ABSENT}),
+        subtypes=frozenset({ANTI_HMGCR.id}),
+        statement=STATIN_ASSOCIATION,
+    ),
+    NoteRule(
+        field="extramuscular_features",
+        values=frozenset({Presence.PRESENT}),
+        subtypes=frozenset({ANTI_SRP.id}),
+        statement=EXTRAMUSCULAR_COMMON_IN_ANTI_SRP,
+    ),
+    NoteRule(
+        field="extramuscular_features",
+        values=frozenset({Presence.PRESENT}),
+        subtypes=_ALL_SUBTYPES - {ANTI_SRP.id},
+        statement=EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,
+    ),
+)
+
+
+#: Every criterion, serology rules first.
+CRITERIA: tuple[Criterion, ...] = tuple(rule.criterion for rule in SEROLOGY_RULES) + tuple(
+    requirement.criterion for requirement in REQUIREMENTS
+)
+
+get_criterion = by_id("criterion", CRITERIA)

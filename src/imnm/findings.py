@@ -1,0 +1,72 @@
+"""A patient's findings: the classifier's input (classifier contract)."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from . import _validators as v
+
+__all__ = ["Biopsy", "Findings", "Presence", "Serology"]
+
+
+class Serology(enum.Enum):
+    """The result of an autoantibody test."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NOT_TESTED = "not_tested"
+
+
+class Presence(enum.Enum):
+    """Whether a clinical feature is present."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class Biopsy(enum.Enum):
+    """The pattern a muscle biopsy shows."""
+
+    NECROTIZING = "necrotizing"
+    """Necrosis predominant, with sparse inflammation."""
+    NON_NECROTIZING = "non_necrotizing"
+    """Another pattern."""
+    NOT_DONE = "not_done"
+
+
+def _serology() -> Serology:
+    return attrs.field(default=Serology.NOT_TESTED, validator=v.member_of(Serology))
+
+
+def _presence() -> Presence:
+    return attrs.field(default=Presence.UNKNOWN, validator=v.member_of(Presence))
+
+
+# cache_hash: classify() looks findings up in a memo, so the hash is paid once.
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Findings:
+    """What is known about one patient; every field defaults to "unknown".
+
+    Attributes:
+        anti_srp: Anti-SRP autoantibody test.
+        anti_hmgcr: Anti-HMGCR autoantibody test.
+        other_msa: Any other myositis-specific autoantibody (anti-synthetase,
+            anti-Mi-2, anti-MDA5, anti-TIF1-gamma, anti-NXP2, anti-SAE, ...).
+        elevated_ck: Elevated serum creatine kinase.
+        proximal_weakness: Proximal muscle weakness.
+        statin_exposure: Exposure to statins.
+        extramuscular_features: Skin or lung manifestations.
+        muscle_biopsy: The muscle biopsy's pattern, if one was done.
+    """
+
+    anti_srp: Serology = _serology()
+    anti_hmgcr: Serology = _serology()
+    other_msa: Serology = _serology()
+    elevated_ck: Presence = _presence()
+    proximal_weakness: Presence = _presence()
+    statin_exposure: Presence = _presence()
+    extramuscular_features: Presence = _presence()
+    muscle_biopsy: Biopsy = attrs.field(default=Biopsy.NOT_DONE, validator=v.member_of(Biopsy))
