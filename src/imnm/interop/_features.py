@@ -38,37 +38,20 @@ class Feature:
     writes_excluded: bool = True
 
 
+def _presence(field: str, term: OntologyTerm) -> Feature:
+    return Feature(field=field, term=term, observed=Presence.PRESENT, excluded=Presence.ABSENT)
+
+
+def _serology(field: str, term: OntologyTerm) -> Feature:
+    return Feature(field=field, term=term, observed=Serology.POSITIVE, excluded=Serology.NEGATIVE)
+
+
 FEATURES: tuple[Feature, ...] = (
-    Feature(
-        field="proximal_weakness",
-        term=catalog.PROXIMAL_MUSCLE_WEAKNESS,
-        observed=Presence.PRESENT,
-        excluded=Presence.ABSENT,
-    ),
-    Feature(
-        field="elevated_ck",
-        term=catalog.ELEVATED_CK,
-        observed=Presence.PRESENT,
-        excluded=Presence.ABSENT,
-    ),
-    Feature(
-        field="anti_srp",
-        term=catalog.ANTI_SRP_ANTIBODY.positivity_term,
-        observed=Serology.POSITIVE,
-        excluded=Serology.NEGATIVE,
-    ),
-    Feature(
-        field="anti_hmgcr",
-        term=catalog.ANTI_HMGCR_ANTIBODY.positivity_term,
-        observed=Serology.POSITIVE,
-        excluded=Serology.NEGATIVE,
-    ),
-    Feature(
-        field="other_msa",
-        term=catalog.MYOSITIS_SPECIFIC_AUTOANTIBODY,
-        observed=Serology.POSITIVE,
-        excluded=Serology.NEGATIVE,
-    ),
+    _presence("proximal_weakness", catalog.PROXIMAL_MUSCLE_WEAKNESS),
+    _presence("elevated_ck", catalog.ELEVATED_CK),
+    _serology("anti_srp", catalog.ANTI_SRP_ANTIBODY.positivity_term),
+    _serology("anti_hmgcr", catalog.ANTI_HMGCR_ANTIBODY.positivity_term),
+    _serology("other_msa", catalog.MYOSITIS_SPECIFIC_AUTOANTIBODY),
     # A necrotizing biopsy shows necrotic fibres, so the term observed is true
     # of it.  A non-necrotizing biopsy means necrosis does not predominate, not
     # that no fibre is necrotic: writing the term excluded would claim more than

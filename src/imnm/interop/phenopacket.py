@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from .. import __version__, catalog
+from .. import _validators as v
 from ..classifier import Classification, CriteriaStatus
 from ..errors import InvalidPayload, InvalidValue
 from ..findings import Findings
@@ -162,8 +163,10 @@ class PhenopacketReading:
         unrecognised: What was left out, each as ``"<json path>: <message>"``.
     """
 
-    findings: Findings
-    unrecognised: tuple[str, ...] = ()
+    findings: Findings = attrs.field(validator=v.instance_of(Findings, "a Findings"))
+    unrecognised: tuple[str, ...] = attrs.field(
+        default=(), validator=v.tuple_of(str, "a '<json path>: <message>' string")
+    )
 
 
 def from_phenopacket(data: object) -> Findings:
@@ -312,15 +315,8 @@ def _check_meta(value: object, problems: list[str]) -> None:
 def _read_features(value: object, problems: list[str], unrecognised: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     first_path: dict[str, str] = {}
-    for index, item in enumerate(_array(value, "$.phenotypicFeatures", problems)):
-        path = f"$.phenotypicFeatures[{index}]"
-        feature = _object(item, path, _FEATURE_FIELDS, problems)
-        if feature is None:
-            continue
-        term = _ontology_class(feature.get("type"), f"{path}.type", problems)
-        excluded = _flag(feature, path, problems)
-        if term is None or excluded is None:
-            continue
+    entries = _entries(value, "phenotypicFeatures", _FEATURE_FIELDS, "type", problems)
+    for path, feature, term, excluded in entries:
         mapping = BY_TERM_ID.get(term.id)
         if mapping is None:
             unrecognised.append(
@@ -341,16 +337,26 @@ def _read_features(value: object, problems: list[str], unrecognised: list[str]) 
 
 
 def _read_diseases(value: object, problems: list[str], unrecognised: list[str]) -> None:
-    for index, item in enumerate(_array(value, "$.diseases", problems)):
-        path = f"$.diseases[{index}]"
-        disease = _object(item, path, _DISEASE_FIELDS, problems)
-        if disease is None:
-            continue
-        term = _ontology_class(disease.get("term"), f"{path}.term", problems)
-        if _flag(disease, path, problems) is None or term is None:
-            continue
+    for path, _disease, term, _excluded in _entries(
+        value, "diseases", _DISEASE_FIELDS, "term", problems
+    ):
         if term.id != _DISEASE.id:
             unrecognised.append(f"{path}.term: imnm reads no disease but {_DISEASE.id}; left out")
+
+
+def _entries(
+    value: object, name: str, fields: frozenset[str], term_key: str, problems: list[str]
+) -> Iterator[tuple[str, dict[str, Any], OntologyTerm, bool]]:
+    """The well-formed entries of the array *name*: (path, entry, term, excluded)."""
+    for index, item in enumerate(_array(value, f"$.{name}", problems)):
+        path = f"$.{name}[{index}]"
+        entry = _object(item, path, fields, problems)
+        if entry is None:
+            continue
+        term = _ontology_class(entry.get(term_key), f"{path}.{term_key}", problems)
+        excluded = _flag(entry, path, problems)
+        if term is not None and excluded is not None:
+            yield path, entry, term, excluded
 
 
 def _ontology_class(value: object, path: str, problems: list[str]) -> OntologyTerm | None:
