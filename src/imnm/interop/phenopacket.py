@@ -11,9 +11,11 @@ and raises :class:`~imnm.InvalidPayload` for anything it cannot read;
 :func:`read_phenopacket` reads what it can and lists the rest.
 
 What a phenopacket does not carry: statin exposure and extra-muscular features
-(no HPO term for them in the project's reference file), a non-necrotizing
-biopsy (see ``imnm.interop._features``), and the subtype (no ontology code for
-it in the reference file; the antibody features show it).
+(no HPO term for them in the project's reference file); a non-necrotizing
+biopsy, because it means necrosis does not predominate, not that no fibre is
+necrotic, so "Muscle fiber necrosis" excluded would claim more than the
+finding says (it reads back as "not done"); and the subtype (no ontology code
+for it in the reference file; the antibody features show it).
 """
 
 from __future__ import annotations
