@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 import os
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -38,8 +39,9 @@ def hpo() -> Any:
 def all_findings() -> tuple[Findings, ...]:
     """Every Findings there is: one per combination of field values, 3^8 = 6,561."""
     fields = attrs.fields(attrs.resolve_types(Findings))
-    combinations = itertools.product(*(list(f.type) for f in fields))
+    domains = [list(cast("type[enum.Enum]", field.type)) for field in fields]
+    names = [field.name for field in fields]
     kwargs: list[dict[str, Any]] = [
-        dict(zip((f.name for f in fields), values, strict=True)) for values in combinations
+        dict(zip(names, values, strict=True)) for values in itertools.product(*domains)
     ]
     return tuple(Findings(**kw) for kw in kwargs)
