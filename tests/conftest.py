@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def require(available: bool, reason: str) -> None:
-    """Skip a test whose tool is missing here; in CI (``CI=true``) fail it instead.
-
-    CI installs every tool the suite needs, so a missing one there is a broken
-    set-up, not a reason to pass quietly.
-    """
+def _require(available: bool, reason: str) -> None:
     if available:
         return
     if os.environ.get("CI") == "true":
@@ -27,9 +23,19 @@ def require(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def require() -> Callable[[bool, str], None]:
+    """``require(available, reason)``: skip when a tool is missing here, but fail in CI.
+
+    CI (``CI=true``) installs every tool the suite needs, so a missing one there is
+    a broken set-up, not a reason to pass quietly.
+    """
+    return _require
+
+
+@pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The documentation site, built strictly (any warning fails) into a temporary folder."""
-    require(importlib.util.find_spec("mkdocs") is not None, "mkdocs is not installed")
+    _require(importlib.util.find_spec("mkdocs") is not None, "mkdocs is not installed")
     site = tmp_path_factory.mktemp("site")
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],

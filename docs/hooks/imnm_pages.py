@@ -21,7 +21,6 @@ from mkdocs.structure.pages import Page
 import imnm
 from imnm import catalog, criteria
 from imnm.classifier import CriteriaStatus
-from imnm.criteria import Outcome
 from imnm.model import Reference, Statement, Subtype
 
 _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
@@ -334,7 +333,8 @@ def _flowchart(_from_uri: str) -> str:
     ]
     requirement_nodes: dict[tuple[str, ...], str] = {}
     for index, rule in enumerate(criteria.SEROLOGY_RULES):
-        result = f"{_subtype_name(rule.subtype)}; serology {rule.outcome.value}"
+        outcome = rule.outcome.value.replace("_", " ")
+        result = f"{_subtype_name(rule.subtype)} (serology rule {outcome})"
         lines.append(
             f"    serology -->|{_mermaid_label(rule.criterion.title)}| "
             f"result{index}[{_mermaid_label(result)}]"
@@ -350,12 +350,12 @@ def _flowchart(_from_uri: str) -> str:
     # The status is not a table: it mirrors imnm.classifier, which combines the outcomes.
     lines += [
         f"    status{{{_mermaid_label('Outcomes of every rule evaluated')}}}",
-        f"    status -->|{_mermaid_label(f'any {Outcome.NOT_SATISFIED.value}')}| "
-        f"not_met([{_mermaid_label(CriteriaStatus.NOT_MET.value)}])",
-        f"    status -->|{_mermaid_label(f'all {Outcome.SATISFIED.value}')}| "
-        f"met([{_mermaid_label(CriteriaStatus.MET.value)}])",
+        f"    status -->|{_mermaid_label('any rule not satisfied')}| "
+        f"not_met([{_mermaid_label('criteria: ' + CriteriaStatus.NOT_MET.value)}])",
+        f"    status -->|{_mermaid_label('all rules satisfied')}| "
+        f"met([{_mermaid_label('criteria: ' + CriteriaStatus.MET.value)}])",
         f"    status -->|{_mermaid_label('otherwise')}| "
-        f"insufficient([{_mermaid_label(CriteriaStatus.INSUFFICIENT_DATA.value)}])",
+        f"insufficient([{_mermaid_label('criteria: ' + CriteriaStatus.INSUFFICIENT_DATA.value)}])",
     ]
     return "```mermaid\n" + "\n".join(lines) + "\n```"
 
