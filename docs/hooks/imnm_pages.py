@@ -266,34 +266,32 @@ def _citation(_from_uri: str) -> str:
 
 
 def _criteria_table(from_uri: str) -> str:
+    def row(criterion: criteria.Criterion, effect: str) -> tuple[str, ...]:
+        return (
+            f"{_md(criterion.title)} (`{criterion.id}`)",
+            _md(criterion.description),
+            effect,
+            _cite(from_uri, criterion.references),
+            "-" if criterion.caveat is None else _md(criterion.caveat),
+        )
+
     def applies_to(subtypes: frozenset[str] | None) -> str:
         if subtypes is None:
             return "every result"
         return ", ".join(_md(catalog.get_subtype(i).name) for i in sorted(subtypes))
 
     serology = (
-        (
-            f"`{rule.criterion.id}`",
-            _md(rule.criterion.title),
-            _md(rule.criterion.description),
+        row(
+            rule.criterion,
             f"assigns {_md(_subtype_name(rule.subtype))}; serology {rule.outcome.value}",
-            _cite(from_uri, rule.criterion.references),
-            "-" if rule.criterion.caveat is None else _md(rule.criterion.caveat),
         )
         for rule in criteria.SEROLOGY_RULES
     )
     requirements = (
-        (
-            f"`{req.criterion.id}`",
-            _md(req.criterion.title),
-            _md(req.criterion.description),
-            f"required for {applies_to(req.subtypes)}; {_term(req.term)}",
-            _cite(from_uri, req.criterion.references),
-            "-" if req.criterion.caveat is None else _md(req.criterion.caveat),
-        )
+        row(req.criterion, f"required for {applies_to(req.subtypes)}; {_term(req.term)}")
         for req in criteria.REQUIREMENTS
     )
-    header = ("Id", "Rule", "What it says", "Effect", "Source", "Caveat")
+    header = ("Rule", "What it says", "Effect", "Source", "Caveat")
     return (
         "### Serology rules\n\nExactly one matches any combination of results.\n\n"
         + _table(header, serology)
