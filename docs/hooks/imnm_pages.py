@@ -27,6 +27,7 @@ _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
 # Where references get their anchors; every other page links there.
 _REFERENCES_PAGE = "knowledge/references.md"
 _FORMS_PAGE = "knowledge/forms.md"
+_CLASSIFIER_PAGE = "concepts/classifier.md"
 
 Renderer = Callable[[str], str]
 
@@ -211,8 +212,8 @@ def _complications(_from_uri: str) -> str:
     return f"{_md(catalog.IMNM.complications_statement)}\n\n{table}"
 
 
-def _uses(reference: Reference) -> Iterator[str]:
-    """What the library cites *reference* for, in words."""
+def _uses(from_uri: str, reference: Reference) -> Iterator[str]:
+    """What the library cites *reference* for, one item each, in words."""
     statements = [*catalog.IMNM.facts, *(s for t in catalog.SUBTYPES for s in t.presentation)]
     for statement in statements:
         if reference in statement.references:
@@ -221,24 +222,25 @@ def _uses(reference: Reference) -> Iterator[str]:
         for therapy in subtype.therapies:
             if reference in therapy.references:
                 yield f"{_md(therapy.name)} in {_md(subtype.name)}"
-    for criterion in criteria.CRITERIA:
-        if reference in criterion.references:
-            yield f"the classification rule `{criterion.id}`"
+    rules = [f"`{c.id}`" for c in criteria.CRITERIA if reference in c.references]
+    if rules:
+        link = _link(from_uri, _CLASSIFIER_PAGE, "the-criteria")
+        yield f"the [classification rules]({link}) " + ", ".join(rules)
 
 
-def _references(_from_uri: str) -> str:
+def _references(from_uri: str) -> str:
     parts = []
     for number, reference in enumerate(catalog.REFERENCES, start=1):
-        uses = list(_uses(reference))
+        uses = "\n".join(f"- {use}" for use in _uses(from_uri, reference))
         parts.append(
             f"### {number}. {_md(_short(reference))} {{ #{reference.id} }}\n\n"
             f"{_md(reference.citation)}\n\n"
             f"DOI: [{_md(reference.doi)}]({reference.url})\n\n"
             + (f"Note: {_md(reference.note)}\n\n" if reference.note else "")
             + (
-                "Cited by the library for: " + "; ".join(uses) + "."
+                f"The library cites it for:\n\n{uses}"
                 if uses
-                else "Not cited by the library for any statement or rule."
+                else "The library cites it for no statement or rule."
             )
         )
     return "\n\n".join(parts)
