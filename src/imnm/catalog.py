@@ -80,7 +80,7 @@ DALAKAS_2015 = Reference(  # page reference 1
     pages="1734-1747",
     doi="10.1056/NEJMra1402225",
 )
-"""Page reference 1: Dalakas 2015, a review of the inflammatory muscle diseases."""
+"""Page reference 1: Dalakas 2015, "Inflammatory Muscle Diseases"."""
 PINAL_FERNANDEZ_2018 = Reference(  # page reference 2; PMC6019613
     id="pinal-fernandez-2018",
     authors=("Pinal-Fernandez I", "Casal-Dominguez M", "Mammen AL"),
@@ -92,7 +92,7 @@ PINAL_FERNANDEZ_2018 = Reference(  # page reference 2; PMC6019613
     pages="21",
     doi="10.1007/s11926-018-0732-6",
 )
-"""Page reference 2: Pinal-Fernandez 2018, a review of IMNM."""
+"""Page reference 2: Pinal-Fernandez 2018, "Immune-Mediated Necrotizing Myopathy"."""
 ALLENBACH_2015 = Reference(  # page reference 3
     id="allenbach-2015",
     authors=("Allenbach Y", "Guiguet M", "Rigolet A", "Marie I", "Hachulla E", "Drouot L"),
