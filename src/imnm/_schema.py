@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import itertools
 import re
 import types
 from collections.abc import Mapping
@@ -74,9 +75,7 @@ def _object_schema(
     properties: Schema = {}
     required: list[str] = []
     for field in attrs.fields(cls):
-        prop: Schema = {}
-        if field.name in described:
-            prop["description"] = described[field.name]
+        prop: Schema = {"description": described[field.name]}
         prop.update(_value_schema(field.type, v.schema_of(field.validator), by_id, defs))
         if field.default is attrs.NOTHING:
             required.append(field.name)
@@ -134,23 +133,25 @@ def _summary(cls: type) -> str:
     return inspect.cleandoc(cls.__doc__ or cls.__name__).partition("\n")[0]
 
 
-_ATTRIBUTE_LINE = re.compile(r"(?P<name>\w+): (?P<text>.*)")
+_ATTRIBUTE_LINE = re.compile(r" {4}(?P<name>\w+): (?P<text>.*)")
 
 
 def _attribute_docs(cls: type) -> dict[str, str]:
-    """The Google-style ``Attributes:`` section of *cls*'s docstring, by name."""
+    """The Google-style ``Attributes:`` section of *cls*'s docstring, by name.
+
+    Every field of a public class is documented there (the project's rule), so
+    a field without an entry fails here, in the test that regenerates schemas.
+    """
     lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
+    start = lines.index("Attributes:") + 1
+    section = itertools.takewhile(lambda line: not line or line.startswith(" "), lines[start:])
     docs: dict[str, str] = {}
-    if "Attributes:" not in lines:
-        return docs
-    name = None
-    for line in lines[lines.index("Attributes:") + 1 :]:
-        if line and not line.startswith(" "):
-            break  # the next section
-        match = _ATTRIBUTE_LINE.fullmatch(line.strip())
-        if line.startswith("    ") and not line.startswith("     ") and match is not None:
+    name = ""
+    for line in section:
+        match = _ATTRIBUTE_LINE.fullmatch(line)
+        if match is not None:
             name = match["name"]
             docs[name] = match["text"]
-        elif name is not None and line.strip():
-            docs[name] += " " + line.strip()
-    return docs
+        else:  # a continuation line
+            docs[name] += " " + line
+    return {name: " ".join(text.split()) for name, text in docs.items()}

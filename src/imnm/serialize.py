@@ -44,6 +44,7 @@ from typing import Any, Final, TypeVar, Union, get_args, get_origin
 import attrs
 from cattrs import BaseConverter
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
@@ -507,18 +508,9 @@ def _unstructure_by_id(entity: Any) -> str:
 
 def _problems(error: BaseException, path: str) -> Iterator[str]:
     """Every problem in a cattrs error tree, as ``"<json path>: <message>"``."""
-    if isinstance(error, ClassValidationError):
-        by_attribute, unlocated = error.group_exceptions()
-        for inner, attribute in by_attribute:
-            yield from _problems(inner, path + _key(attribute.name))
-        for inner in unlocated:
-            yield from _problems(inner, path)
-    elif isinstance(error, IterableValidationError):
-        by_index, unlocated = error.group_exceptions()
-        for inner, item in by_index:
-            yield from _problems(inner, f"{path}[{item.index}]")
-        for inner in unlocated:
-            yield from _problems(inner, path)
+    if isinstance(error, (ClassValidationError, IterableValidationError)):
+        for inner in error.exceptions:
+            yield from _problems(inner, path + _step(inner))
     elif isinstance(error, ForbiddenExtraKeysError):
         allowed = ", ".join(field.name for field in attrs.fields(error.cl))
         for key in sorted(error.extra_fields, key=str):
@@ -529,6 +521,19 @@ def _problems(error: BaseException, path: str) -> Iterator[str]:
         yield f"{path}: required key is missing"
     else:
         yield f"{path}: could not be read ({type(error).__name__}: {error})"
+
+
+def _step(error: BaseException) -> str:
+    """The path step from a cattrs error group to *error*, one of its members."""
+    # The first placing note is the one its own group added: one is added per level.
+    placing = (AttributeValidationNote, IterableValidationNote)
+    notes = getattr(error, "__notes__", ())
+    note = next((note for note in notes if isinstance(note, placing)), None)
+    if isinstance(note, AttributeValidationNote):
+        return _key(note.name)
+    if isinstance(note, IterableValidationNote):
+        return f"[{note.index}]"
+    return ""  # a failure of the object as a whole
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
