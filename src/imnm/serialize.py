@@ -335,7 +335,9 @@ def _strict_converter() -> JsonConverter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook_factory(_is_enum, _structure_enum)
+    # Registered for the base class, this hook serves every enum (cattrs' own
+    # enum hook would accept a value of any JSON type and report it poorly).
+    converter.register_structure_hook(enum.Enum, _structure_enum)
     converter.register_structure_hook_factory(_is_optional, _structure_optional)
     converter.register_structure_hook_factory(_is_collection, _structure_collection)
     converter.register_unstructure_hook_factory(_is_collection, _unstructure_collection)
@@ -366,20 +368,17 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
-def _is_enum(tp: object) -> bool:
-    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    members = _members(cls)
+    if isinstance(value, str) and value in members:
+        return members[value]
+    expected = ", ".join(_show(value) for value in members)
+    raise _Problem(f"expected one of {expected}; got {_show(value)}")
 
 
-def _structure_enum(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
-    members = {member.value: member for member in cls}
-    expected = "expected one of " + ", ".join(_show(value) for value in members)
-
-    def structure(value: object, _: object) -> enum.Enum:
-        if isinstance(value, str) and value in members:
-            return members[value]
-        raise _Problem(f"{expected}; got {_show(value)}")
-
-    return structure
+@functools.cache
+def _members(cls: type[enum.Enum]) -> dict[object, enum.Enum]:
+    return {member.value: member for member in cls}
 
 
 def _is_optional(tp: object) -> bool:
