@@ -730,7 +730,7 @@ def test_a_golden_file_loads_losslessly_whatever_the_content_today(name: str) ->
     # writing what was read gives the same document back.
     cls, _ = GOLDEN_OBJECTS[name]
     document = json.loads((GOLDEN / name).read_bytes())
-    loaded = serialize.loads((GOLDEN / name).read_bytes(), cls)
+    loaded: object = serialize.loads((GOLDEN / name).read_bytes(), cls)
     rewritten = serialize.to_dict(loaded)
     # A hand-written document may leave out keys that have defaults.
     assert {key: rewritten[key] for key in document} == document
