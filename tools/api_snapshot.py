@@ -45,6 +45,7 @@ UPDATE_COMMAND = "python tools/api_snapshot.py --update"
 # the line still changes when the value does, without pasting the catalog.
 _INLINE_LIMIT = 120
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_DEPRECATED = ": deprecated, use "
 
 INSTRUCTIONS = f"""\
 The public API of {PACKAGE} changed (lines starting with '-' are in the committed
@@ -69,20 +70,20 @@ class SnapshotError(Exception):
     """The public surface cannot be read (a module fails to import, lacks ``__all__``...)."""
 
 
-def public_modules(package: str = PACKAGE) -> list[ModuleType]:
-    """Import and return every public module of *package*, sorted by name.
+def public_modules() -> list[ModuleType]:
+    """Import and return every public module of the package, sorted by name.
 
     Raises:
         SnapshotError: A public module cannot be imported (for example because
             an optional dependency is missing) or has no ``__all__``.
     """
-    root = _import(package)
-    names = [package]
+    root = _import(PACKAGE)
+    names = [PACKAGE]
 
     def walk_error(name: str) -> None:
         raise SnapshotError(_import_failure(name, sys.exc_info()[1]))
 
-    for info in pkgutil.walk_packages(root.__path__, package + ".", onerror=walk_error):
+    for info in pkgutil.walk_packages(root.__path__, PACKAGE + ".", onerror=walk_error):
         if not any(part.startswith("_") for part in info.name.split(".")):
             names.append(info.name)
     modules = [_import(name) for name in sorted(names)]
@@ -106,28 +107,31 @@ def _import_failure(name: str, error: BaseException | None) -> str:
     )
 
 
-def surface(package: str = PACKAGE) -> list[str]:
-    """The public API of *package*, one sorted line per fact."""
-    modules = public_modules(package)
+def surface() -> list[str]:
+    """The public API, one sorted line per fact."""
+    modules = public_modules()
     homes = {module.__name__: frozenset(module.__all__) for module in modules}
     lines: list[str] = []
     for module in modules:
         for name in module.__all__:
             lines += _describe_export(module, name, homes)
         lines += _deprecated(module)
-    lines += _schema_lines(package)
+    lines += _schema_lines()
     return sorted(lines, key=_by_path)
 
 
 def _by_path(line: str) -> tuple[list[str], str]:
     # Part by part, so that a class comes just before its members.
-    path = re.split(r"[:= ]", line, maxsplit=1)[0]
-    return path.split("."), line
+    return _path(line).split("."), line
 
 
-def render(package: str = PACKAGE) -> str:
-    """The snapshot file's text for *package*."""
-    return "".join(line + "\n" for line in surface(package))
+def _path(line: str) -> str:
+    return re.split(r"[:= ]", line, maxsplit=1)[0]
+
+
+def render() -> str:
+    """The snapshot file's text."""
+    return "".join(line + "\n" for line in surface())
 
 
 def _describe_export(module: ModuleType, name: str, homes: dict[str, frozenset[str]]) -> list[str]:
@@ -159,7 +163,7 @@ def _deprecated(module: ModuleType) -> list[str]:
     if not isinstance(served, DeprecatedNames):
         return []
     return [
-        f"{module.__name__}.{name}: deprecated, use {replacement}"
+        f"{module.__name__}.{name}{_DEPRECATED}{replacement}"
         for name, (_, replacement) in served.names.items()
     ]
 
@@ -301,8 +305,8 @@ def _canonical(value: object) -> object:
     return _value(value)
 
 
-def _schema_lines(package: str) -> list[str]:
-    folder = importlib.resources.files(package).joinpath("schemas")
+def _schema_lines() -> list[str]:
+    folder = importlib.resources.files(PACKAGE).joinpath("schemas")
     if not folder.is_dir():
         return []
     lines: list[str] = []
@@ -341,6 +345,32 @@ def difference(committed: str, current: str) -> str:
     )
 
 
+def removed_without_deprecation(committed: str, current: str) -> list[str]:
+    """Public paths that *current* drops although *committed* did not deprecate them.
+
+    A removed class is listed once, without its members; schemas are left out
+    (the wire format has its own rules).
+    """
+    before = {
+        _path(line): line for line in committed.splitlines() if not line.startswith("schema ")
+    }
+    after = {_path(line) for line in current.splitlines()}
+    gone = {path for path, line in before.items() if path not in after and _DEPRECATED not in line}
+    return sorted(path for path in gone if path.rpartition(".")[0] not in gone)
+
+
+def report(committed: str, current: str) -> str:
+    """What changed from *committed* to *current*, and what to do about it ("" if nothing)."""
+    diff = difference(committed, current)
+    if not diff:
+        return ""
+    removed = removed_without_deprecation(committed, current)
+    if removed:
+        diff += "\nRemoved without a release of DeprecationWarning first (a major change):\n"
+        diff += "".join(f"  {path}\n" for path in removed)
+    return f"{diff}\n{INSTRUCTIONS}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -363,9 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {options.snapshot} ({current.count(chr(10))} lines)")
         return 0
     committed = options.snapshot.read_text(encoding="utf-8") if options.snapshot.exists() else ""
-    diff = difference(committed, current)
-    if diff:
-        sys.stdout.write(diff + "\n" + INSTRUCTIONS)
+    changes = report(committed, current)
+    if changes:
+        sys.stdout.write(changes)
         return 1
     print(f"the public API matches {options.snapshot}")
     return 0
