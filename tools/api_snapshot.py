@@ -28,7 +28,7 @@ import json
 import pkgutil
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -300,8 +300,8 @@ def _canonical(value: object) -> object:
     if isinstance(value, frozenset | set):
         items = [_canonical(item) for item in value]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    if isinstance(value, dict):
-        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, Mapping):
+        return {str(_canonical(key)): _canonical(item) for key, item in value.items()}
     return _value(value)
 
 

@@ -130,6 +130,7 @@ class Requirement:
         satisfied_by: The value that satisfies it.
         refuted_by: The value that shows it is missing.
         subtypes: Ids of the subtypes it applies to; None for all (and for no subtype).
+        finding: The finding it reads, as a clinician names it.
         term: The HPO term of the finding.
         next_step: What to do when the value is unknown.
     """
@@ -139,6 +140,7 @@ class Requirement:
     satisfied_by: enum.Enum
     refuted_by: enum.Enum
     subtypes: frozenset[str] | None
+    finding: str
     term: OntologyTerm
     next_step: str
 
@@ -265,13 +267,14 @@ SEROLOGY_RULES: tuple[SerologyRule, ...] = (
         patterns=((_UNTESTED, _NOT_POS, _NOT_POS), (_NOT_POS, _UNTESTED, _NOT_POS)),
     ),
 )
+"""The rules that decide the subtype; exactly one matches any findings."""
 
-#: What to do about an untested antibody, whatever rule fired: (field, step).
 UNTESTED_SEROLOGY_STEPS: tuple[tuple[str, str], ...] = (
     ("anti_srp", "Test for anti-SRP autoantibodies."),
     ("anti_hmgcr", "Test for anti-HMGCR autoantibodies."),
     ("other_msa", "Test for other myositis-specific autoantibodies."),
 )
+"""What to do about an untested antibody, whatever rule fired: (field, step)."""
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
@@ -285,6 +288,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
+        finding="Elevated serum creatine kinase",
         term=ELEVATED_CK,
         next_step="Measure serum creatine kinase (CK).",
     ),
@@ -299,6 +303,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
+        finding="Proximal muscle weakness",
         term=PROXIMAL_MUSCLE_WEAKNESS,
         next_step="Examine for proximal muscle weakness.",
     ),
@@ -319,6 +324,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Biopsy.NECROTIZING,
         refuted_by=Biopsy.NON_NECROTIZING,
         subtypes=frozenset({AUTOANTIBODY_NEGATIVE.id}),
+        finding="Muscle biopsy",
         term=MUSCLE_FIBER_NECROSIS,
         next_step=(
             "Obtain a muscle biopsy: autoantibody-negative IMNM requires one showing a "
@@ -326,6 +332,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ),
     ),
 )
+"""The clinical items a classification needs, each for the subtypes it names."""
 
 _ALL_SUBTYPES: frozenset[str | None] = frozenset({*SUBTYPE_IDS, None})
 
@@ -355,11 +362,13 @@ NOTE_RULES: tuple[NoteRule, ...] = (
         statement=EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,
     ),
 )
+"""Findings that add a catalog statement to the result without changing it."""
 
 
-#: Every criterion, serology rules first.
 CRITERIA: tuple[Criterion, ...] = tuple(rule.criterion for rule in SEROLOGY_RULES) + tuple(
     requirement.criterion for requirement in REQUIREMENTS
 )
+"""Every criterion, serology rules first."""
 
 get_criterion = by_id("criterion", CRITERIA)
+"""``get_criterion(id)``: the criterion with this id; raises :class:`~imnm.UnknownId`."""
