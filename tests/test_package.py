@@ -46,6 +46,11 @@ def test_the_version_comes_from_the_package_metadata() -> None:
     assert imnm.__version__ == version("imnm")
 
 
+def test_a_name_the_package_lacks_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = imnm.no_such_name  # type: ignore[attr-defined]
+
+
 def test_the_package_ships_its_py_typed_marker() -> None:
     assert files("imnm").joinpath("py.typed").is_file()
 
@@ -74,7 +79,9 @@ def test_invalid_payload_lists_every_problem_in_its_message() -> None:
 
 
 def test_importing_imnm_does_not_import_optional_or_heavy_modules() -> None:
+    # importlib.metadata costs more to import than imnm: only __version__ reads it.
     optional = ("cattrs", "click", "rich", "imnm.cli", "imnm.serialize", "imnm.interop")
+    optional += ("importlib.metadata",)
     code = f"import sys, imnm; print(sorted(m for m in {optional!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

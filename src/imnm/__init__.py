@@ -7,7 +7,7 @@ for a clinician's judgement.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from . import catalog, criteria
 from .classifier import Classification, CriteriaStatus, RuleResult, classify, classify_many
@@ -25,11 +25,24 @@ from .model import (
     Therapy,
 )
 
-try:
-    __version__ = version("imnm")
+if TYPE_CHECKING:
+    __version__: str
     """The installed version of imnm, e.g. ``"0.1.0"``."""
-except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
-    __version__ = "0+unknown"
+else:
+
+    def __getattr__(name: str) -> str:
+        # importlib.metadata costs more to import than the rest of imnm together,
+        # so the version is read when first asked for (as attrs does), then kept.
+        if name != "__version__":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("imnm")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
 
 __all__ = [
     "Autoantibody",
