@@ -44,6 +44,7 @@ else:
         globals()["__version__"] = found
         return found
 
+
 __all__ = [
     "Autoantibody",
     "Biopsy",
