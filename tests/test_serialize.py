@@ -502,7 +502,40 @@ def test_an_unexpected_failure_while_reading_is_still_an_invalid_payload(
     converter = serialize.make_converter()
     converter.register_structure_hook(Findings, fail)
     monkeypatch.setattr(serialize, "_converter", lambda: converter)
+    monkeypatch.setattr(serialize, "_fast_converter", lambda: converter)
     assert problems_of("{}", Findings) == ("$: could not be read (RuntimeError: boom)",)
+
+
+def read_both_ways(document: object, cls: type) -> tuple[object, object]:
+    """What from_dict gives (an object or the problems), and the same with validators off."""
+    results: list[object] = []
+    for switched_off in (False, True):
+        with attrs.validators.disabled() if switched_off else contextlib.nullcontext():
+            try:
+                results.append(serialize.from_dict(document, cls))
+            except InvalidPayload as error:
+                results.append(error.problems)
+    return results[0], results[1]
+
+
+def test_values_the_model_refuses_are_refused_even_with_attrs_validators_switched_off() -> None:
+    document: dict[str, Any] = {"findings": {}, "subtype": None, "criteria": "met", "explanation": []}
+    read, read_with_validators_off = read_both_ways(document, Classification)
+    assert read == read_with_validators_off
+    assert isinstance(read, tuple)
+    (problem,) = read
+    assert problem.startswith("$.explanation: must hold at least one a RuleResult")
+
+
+@by_name
+@nested
+@given(data=st.data())
+def test_reading_answers_alike_with_attrs_validators_on_or_off(cls: type, data: Any) -> None:
+    # With validators on, a valid document is read by a faster path that lets
+    # the model validate; with them off, only the detailed path reads.
+    document = data.draw(mutated_documents(cls) | OBJECTS[cls].map(serialize.to_dict))
+    read, read_with_validators_off = read_both_ways(document, cls)
+    assert read == read_with_validators_off
 
 
 @pytest.mark.parametrize("call", [serialize.dumps, serialize.to_dict, serialize.json_schema])

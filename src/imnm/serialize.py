@@ -34,6 +34,7 @@ import copy
 import enum
 import functools
 import json
+import operator
 import re
 import types
 from collections import Counter
@@ -132,7 +133,12 @@ def make_converter() -> JsonConverter:
     :func:`to_dict` handle).  It is strict: structuring raises cattrs'
     detailed validation errors for anything the format does not allow.
     """
-    full = _strict_converter()
+    return _make_converter(detailed=True)
+
+
+def _make_converter(*, detailed: bool) -> JsonConverter:
+    """The wire format's converter; *detailed* reports every problem, not only the first."""
+    full = _strict_converter(detailed=detailed)
     # Classification names catalog entities by id; a copy of the converter with
     # id hooks for those types builds its hooks.  Copy before any hook for a
     # catalog type is generated, so the copy generates its own.
@@ -152,7 +158,7 @@ def to_dict(obj: object) -> dict[str, Any]:
         TypeError: *obj* is not of a type the wire format holds.
     """
     kind = _kind(type(obj))
-    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_converter().unstructure(obj)}
+    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
 
 
 def dumps(obj: object) -> str:
@@ -161,7 +167,7 @@ def dumps(obj: object) -> str:
     Raises:
         TypeError: *obj* is not of a type the wire format holds.
     """
-    return json.dumps(to_dict(obj), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _ENCODER.encode(to_dict(obj))
 
 
 def from_dict(data: object, cls: type[T]) -> T:
@@ -179,6 +185,17 @@ def from_dict(data: object, cls: type[T]) -> T:
     version = _check_envelope(body, kind)
     for step in range(version, FORMAT_VERSION):
         body = _UPGRADES[step](kind, body)
+    # Most documents are valid: the fast converter reads them, and the model's
+    # own validators check every value as it is built.  Only when it fails (or
+    # when validators are switched off) does the detailed converter read the
+    # document again, to report every problem with its path.
+    if not attrs.validators.get_disabled():
+        try:
+            fast: T = _fast_converter().structure(body, cls)
+        except Exception:  # read again below, to report every problem with its path
+            pass
+        else:
+            return fast
     try:
         result: T = _converter().structure(body, cls)
     except Exception as error:  # every failure is reported as a problem of the payload
@@ -223,6 +240,18 @@ def json_schema(cls: type) -> dict[str, Any]:
 @functools.cache
 def _converter() -> JsonConverter:
     return make_converter()
+
+
+@functools.cache
+def _fast_converter() -> JsonConverter:
+    return _make_converter(detailed=False)
+
+
+# Made once: json.dumps and json.loads with options build a new encoder or decoder per call.
+# A document is built afresh by the converter, so it cannot hold a cycle to check for.
+_ENCODER: Final = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
+)
 
 
 @functools.cache
@@ -281,7 +310,7 @@ def _parse(text: object) -> object:
         _check_size(len(text), "characters")
     _check_depth(text)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise InvalidPayload([f"$: malformed JSON: {error.msg} ({where})"]) from None
@@ -321,6 +350,9 @@ def _constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+
+
 # --- The converter's hooks --------------------------------------------------------
 
 
@@ -332,14 +364,16 @@ class _Problem(ValueError):
         self.subpath = subpath
 
 
-def _strict_converter() -> JsonConverter:
-    converter = _json_converter(forbid_extra_keys=True, detailed_validation=True)
+def _strict_converter(*, detailed: bool) -> JsonConverter:
+    converter = _json_converter(forbid_extra_keys=True, detailed_validation=detailed)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     # Registered for the base class, this hook serves every enum (cattrs' own
     # enum hook would accept a value of any JSON type and report it poorly).
     converter.register_structure_hook(enum.Enum, _structure_enum)
+    # What Enum.value returns, without the cost of its descriptor.
+    converter.register_unstructure_hook(enum.Enum, operator.attrgetter("_value_"))
     converter.register_structure_hook_factory(_is_optional, _structure_optional)
     converter.register_structure_hook_factory(_is_collection, _structure_collection)
     converter.register_unstructure_hook_factory(_is_collection, _unstructure_collection)
@@ -408,6 +442,20 @@ def _structure_collection(tp: Any, converter: BaseConverter) -> Callable[[object
     item_type = get_args(tp)[0]
     structure_item = converter.get_structure_hook(item_type)
     unique = get_origin(tp) is frozenset
+    if not converter.detailed_validation:
+
+        def structure_fast(value: object, _: object) -> Any:
+            if not isinstance(value, list):
+                raise _Problem(f"expected an array; got {_show(value)}")
+            items = [structure_item(element, item_type) for element in value]
+            if not unique:
+                return tuple(items)
+            result = frozenset(items)
+            if len(result) < len(items):
+                raise _Problem("duplicate item")  # the detailed converter says which
+            return result
+
+        return structure_fast
 
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, list):
@@ -443,14 +491,15 @@ def _unstructure_collection(tp: Any, converter: BaseConverter) -> Callable[[Iter
 
 def _structure_attrs(cls: type, converter: BaseConverter) -> Callable[[object, object], Any]:
     attrs.resolve_types(cls)
-    # Each field's validator runs as the field is read, so that every value a
-    # validator refuses is reported with its path, not only the first one.
+    # In detailed mode each field's validator runs as the field is read, so that
+    # every value a validator refuses is reported with its path, not only the
+    # first one.  Otherwise the class validates its fields as it is built.
     overrides: dict[str, Any] = {
         field.name: override(
             struct_hook=_validated(converter.get_structure_hook(field.type), field)
         )
         for field in attrs.fields(cls)
-        if field.validator is not None
+        if field.validator is not None and converter.detailed_validation
     }
     structure_dict: Callable[[dict[str, Any], type], Any] = make_dict_structure_fn(
         cls, converter, **overrides
