@@ -519,7 +519,12 @@ def read_both_ways(document: object, cls: type) -> tuple[object, object]:
 
 
 def test_values_the_model_refuses_are_refused_even_with_attrs_validators_switched_off() -> None:
-    document: dict[str, Any] = {"findings": {}, "subtype": None, "criteria": "met", "explanation": []}
+    document: dict[str, Any] = {
+        "findings": {},
+        "subtype": None,
+        "criteria": "met",
+        "explanation": [],
+    }
     read, read_with_validators_off = read_both_ways(document, Classification)
     assert read == read_with_validators_off
     assert isinstance(read, tuple)
