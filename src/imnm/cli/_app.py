@@ -1,0 +1,307 @@
+"""The ``imnm`` command: classify, batch, show, schema and table, built on click and rich.
+
+Only :func:`imnm.cli.main` imports this module, so ``import imnm`` never pays
+for (or needs) click and rich.  A user mistake ends with a one-line message:
+exit status 2 for a usage error (with the usage line), 1 for bad data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, TextIO, TypeVar
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from .. import __version__, catalog
+from ..classifier import classify as classify_findings
+from ..errors import ImnmError
+from ..findings import Biopsy, Findings, Presence, Serology
+from . import _render
+from ._batch import ERROR_COLUMNS, RESULT_COLUMNS, Parsed, RowError, read_csv, read_jsonl, run_batch
+from ._fields import FIELDS, findings_from_cells
+from ._output import Writer, format_for
+from ._table import TABLE_COLUMNS, decision_table
+
+__all__ = ["EXAMPLE", "cli"]
+
+#: The built-in case of ``imnm classify --example``: made up, not a patient.
+EXAMPLE = Findings(
+    anti_srp=Serology.NEGATIVE,
+    anti_hmgcr=Serology.POSITIVE,
+    other_msa=Serology.NEGATIVE,
+    elevated_ck=Presence.PRESENT,
+    proximal_weakness=Presence.PRESENT,
+    statin_exposure=Presence.PRESENT,
+    extramuscular_features=Presence.ABSENT,
+    muscle_biopsy=Biopsy.NECROTIZING,
+)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+# Big enough that a batch run does not spend its time in write() calls.
+_BUFFER = 1 << 16
+# How many rows pass between two updates of the progress bar.
+_PROGRESS_EVERY = 1 << 13
+
+
+class _Group(click.Group):
+    """A group that turns the library's errors into a one-line message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImnmError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="imnm", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Knowledge about immune-mediated necrotizing myopathy (IMNM), and its classifier.
+
+    imnm informs; it does not diagnose.
+    """
+
+
+def _print_markdown(text: str) -> None:
+    Console(soft_wrap=False).print(Markdown(text))
+
+
+def _finding_options(command: _F) -> _F:
+    for field in reversed(FIELDS):
+        option = click.option(
+            field.option,
+            field.name,
+            type=click.Choice(field.values),
+            default=None,
+            help=f"{field.name.replace('_', ' ')} (default: {field.default.value})",
+        )
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("document", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown source.")
+@_finding_options
+def classify(
+    document: TextIO | None, example: bool, as_markdown: bool, **values: str | None
+) -> None:
+    """Classify one patient's findings and explain the result.
+
+    Give the findings as options (a field not given is unknown), as a
+    findings DOCUMENT in JSON (a file, or - for standard input), or start
+    from --example; options override the document or the example.
+    """
+    given = {name: value for name, value in values.items() if value is not None}
+    if document is not None and example:
+        raise click.UsageError("give a DOCUMENT or --example, not both")
+    if document is None and not example and not given:
+        raise click.UsageError(
+            "give findings as options, a JSON DOCUMENT (- for stdin), or --example"
+        )
+    base = EXAMPLE if example else Findings()
+    cells = tuple(given.get(f.name, str(getattr(base, f.name).value)) for f in FIELDS)
+    result = classify_findings(findings_from_cells(cells))
+    text = _render.classification_markdown(result)
+    if as_markdown:
+        click.echo(text, nl=False)
+    else:
+        _print_markdown(text)
+
+
+_TOPICS = (*(subtype.id for subtype in catalog.SUBTYPES), "complications", "criteria", "references")
+
+
+@cli.command()
+@click.argument("topic", required=False, type=click.Choice(_TOPICS))
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown source.")
+def show(topic: str | None, as_markdown: bool) -> None:
+    """Show what the catalog knows: everything, or one TOPIC.
+
+    TOPIC is a subtype id, "complications", "criteria" or "references".
+    """
+    if topic is None:
+        text = _render.disease_markdown(catalog.IMNM)
+    elif topic == "complications":
+        text = _render.complications_markdown(catalog.IMNM)
+    elif topic == "criteria":
+        text = _render.criteria_markdown()
+    elif topic == "references":
+        text = _render.references_markdown(catalog.REFERENCES)
+    else:
+        text = _render.subtype_markdown(catalog.get_subtype(topic))
+    if as_markdown:
+        click.echo(text, nl=False)
+    else:
+        _print_markdown(text)
+
+
+@contextlib.contextmanager
+def _text_output(path: str) -> Iterator[TextIO]:
+    if path == "-":
+        yield sys.stdout
+        return
+    try:
+        stream = open(  # noqa: SIM115 - closed below, after the yield
+            path, "w", encoding="utf-8", errors="surrogateescape", newline="", buffering=_BUFFER
+        )
+    except OSError as error:
+        raise click.FileError(path, error.strerror) from None
+    with stream:
+        yield stream
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "json")),
+    help="Output format (default: by the --output extension, else csv).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file instead of standard output.",
+)
+def table(fmt: str | None, output: str) -> None:
+    """Print the complete decision table: all 6,561 combinations of findings.
+
+    One row per combination: the eight field columns (wire values), the
+    subtype id (empty or null for none) and the criteria status.  Join it on
+    the field columns to classify rows in SQL, DuckDB, Polars or Spark.
+    """
+    with _text_output(output) as stream:
+        writer = Writer(stream, fmt or format_for(output, "csv"), TABLE_COLUMNS)
+        for row in decision_table():
+            writer.write(row)
+        writer.close()
+
+
+def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
+    if path == "-":
+        raw: IO[bytes] = sys.stdin.buffer
+        size = None
+    else:
+        try:
+            raw = open(path, "rb")  # noqa: SIM115 - closed by the caller's exit stack
+        except OSError as error:
+            raise click.FileError(path, error.strerror) from None
+        size = _size(raw)
+    # utf-8-sig drops the byte-order mark spreadsheets write; surrogateescape
+    # keeps undecodable bytes so that the row, not the batch, fails.
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return raw, text, size
+
+
+def _size(raw: IO[bytes]) -> int | None:
+    try:
+        return raw.seek(0, io.SEEK_END) or None
+    except OSError:  # pragma: no cover - a pipe given by name
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            raw.seek(0)
+
+
+def _with_progress(
+    rows: Iterable[Parsed | RowError], raw: IO[bytes], size: int | None, console: Console
+) -> Iterator[Parsed | RowError]:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("reading", total=size)
+        for count, row in enumerate(rows, 1):
+            if not count % _PROGRESS_EVERY:
+                position = raw.tell() if size is not None else None
+                progress.update(task, completed=position, description=f"{count:,} rows")
+            yield row
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("output_path", metavar="OUTPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--input-format",
+    type=click.Choice(("csv", "jsonl")),
+    help="Input format (default: by the INPUT extension, else csv).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "jsonl")),
+    help="Output format (default: by the OUTPUT extension, else csv).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False),
+    help="Write the error report here (CSV, or JSON Lines for .jsonl) instead of to stderr.",
+)
+@click.option("--id-column", default="id", show_default=True, help="The column with row ids.")
+@click.option(
+    "--ignore-extra-columns", is_flag=True, help="Skip unknown columns instead of refusing them."
+)
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    input_path: str,
+    output_path: str,
+    input_format: str | None,
+    fmt: str | None,
+    errors_path: str | None,
+    id_column: str,
+    ignore_extra_columns: bool,
+) -> None:
+    """Classify every row of INPUT into OUTPUT (- for standard input or output).
+
+    INPUT is CSV with a header of field names (a missing column or a blank
+    cell means unknown) or JSON Lines of objects keyed by field names.  Each
+    row gives one OUTPUT row (line, id, subtype, criteria) or one error
+    (line, id, field, value, message).  The exit status is 1 when a row failed.
+    """
+    reader = read_jsonl if (input_format or format_for(input_path, "csv")) == "jsonl" else read_csv
+    stderr = Console(stderr=True)
+    with contextlib.ExitStack() as stack:
+        raw, text, size = _open_input(input_path)
+        stack.callback(raw.close)
+        rows: Iterable[Parsed | RowError] = reader(
+            text, id_column=id_column, ignore_extra=ignore_extra_columns
+        )
+        output = stack.enter_context(_text_output(output_path))
+        results = Writer(output, fmt or format_for(output_path, "csv"), RESULT_COLUMNS)
+        write_error: Callable[[RowError], object]
+        if errors_path is None:
+            write_error = lambda error: click.echo(f"imnm: {error}", err=True)  # noqa: E731
+        else:
+            errors_stream = stack.enter_context(_text_output(errors_path))
+            errors = Writer(errors_stream, format_for(errors_path, "csv"), ERROR_COLUMNS)
+            stack.callback(errors.close)
+            write_error = lambda error: errors.write(error.as_row())  # noqa: E731
+        if stderr.is_terminal:
+            rows = _with_progress(rows, raw, size, stderr)
+        start = time.perf_counter()
+        classified, failed = run_batch(rows, results.write, write_error)
+        results.close()
+        seconds = time.perf_counter() - start
+    rate = (classified + failed) / seconds if seconds else 0.0
+    click.echo(
+        f"imnm: {classified:,} rows classified, {failed:,} failed, "
+        f"in {seconds:.2f} s ({rate:,.0f} rows/s)",
+        err=True,
+    )
+    if failed:
+        ctx.exit(1)
