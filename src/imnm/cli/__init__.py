@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         from ._app import cli
     except ModuleNotFoundError as error:
-        if error.name not in {"click", "rich"}:
+        if (error.name or "").partition(".")[0] not in {"click", "rich"}:
             raise
         sys.stderr.write(_MISSING_EXTRA)
         raise SystemExit(1) from None

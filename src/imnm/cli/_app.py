@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -50,8 +51,23 @@ _BUFFER = 1 << 16
 _PROGRESS_EVERY = 1 << 13
 
 
+class _Command(click.Command):
+    """A command whose every usage error shows the usage line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            # click raises some parser errors (an option missing its value) without a context.
+            if error.ctx is None:
+                error.ctx = ctx
+            raise
+
+
 class _Group(click.Group):
     """A group that turns the library's errors into a one-line message and exit status 1."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -194,23 +210,13 @@ def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
     else:
         try:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller's exit stack
-        except OSError as error:
+        except OSError as error:  # pragma: no cover - click checked that it exists
             raise click.FileError(path, error.strerror) from None
-        size = _size(raw)
+        size = os.path.getsize(path) or None  # None for a named pipe
     # utf-8-sig drops the byte-order mark spreadsheets write; surrogateescape
     # keeps undecodable bytes so that the row, not the batch, fails.
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return raw, text, size
-
-
-def _size(raw: IO[bytes]) -> int | None:
-    try:
-        return raw.seek(0, io.SEEK_END) or None
-    except OSError:  # pragma: no cover - a pipe given by name
-        return None
-    finally:
-        with contextlib.suppress(OSError):
-            raw.seek(0)
 
 
 def _with_progress(
@@ -232,7 +238,9 @@ def _with_progress(
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--input-format",
