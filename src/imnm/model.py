@@ -31,19 +31,20 @@ __all__ = [
 SUBTYPE_IDS: frozenset[str] = frozenset({"anti-srp", "anti-hmgcr", "autoantibody-negative"})
 
 # Crossref's recommended pattern for modern DOIs ("10." + registrant + "/" + suffix).
-_DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_PAGES = re.compile(r"[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?")
+_DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+", re.ASCII)
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
+_PAGES = re.compile(r"[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?", re.ASCII)
+# re.ASCII throughout: \d would otherwise accept any Unicode digit.
 # Local-id shapes of the prefixes the library uses; an unknown prefix must
 # still look like a CURIE (prefix ":" local id) to be accepted.
 _CURIE_LOCAL_IDS = {
-    "HP": re.compile(r"\d{7}"),
-    "ORPHA": re.compile(r"[1-9]\d*"),
-    "ICD10": re.compile(r"[A-Z]\d\d(?:\.\d{1,2})?"),
-    "ICD10CM": re.compile(r"[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?"),
-    "UMLS": re.compile(r"C\d{7}"),
+    "HP": re.compile(r"\d{7}", re.ASCII),
+    "ORPHA": re.compile(r"[1-9]\d*", re.ASCII),
+    "ICD10": re.compile(r"[A-Z]\d\d(?:\.\d{1,2})?", re.ASCII),
+    "ICD10CM": re.compile(r"[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?", re.ASCII),
+    "UMLS": re.compile(r"C\d{7}", re.ASCII),
 }
-_CURIE = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?P<local>[A-Za-z0-9_.-]+)")
+_CURIE = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?P<local>[A-Za-z0-9_.-]+)", re.ASCII)
 
 
 def _curie(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -294,4 +295,4 @@ class Disease:
         for term in self.codes:
             if term.prefix == prefix:
                 return term
-        raise UnknownId("code prefix", prefix, tuple(sorted(t.prefix for t in self.codes)))
+        raise UnknownId("terminology", prefix, tuple(sorted(t.prefix for t in self.codes)))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from importlib.metadata import version
+from importlib.resources import files
+
+import pytest
+
+import imnm
+
+PUBLIC_MODULES = [
+    "imnm",
+    "imnm.catalog",
+    "imnm.criteria",
+    "imnm.errors",
+    "imnm.model",
+    "imnm.findings",
+    "imnm.classifier",
+]
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_every_name_in_all_resolves_and_none_is_private(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        assert hasattr(module, name), name
+        assert not name.startswith("_") or name == "__version__", name
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_all_names_each_export_once(module_name: str) -> None:
+    names = importlib.import_module(module_name).__all__
+    assert len(set(names)) == len(names)
+
+
+def test_every_public_class_and_function_of_the_top_level_has_a_docstring() -> None:
+    for name in imnm.__all__:
+        obj = getattr(imnm, name)
+        if callable(obj):
+            assert obj.__doc__, name
+
+
+def test_the_version_comes_from_the_package_metadata() -> None:
+    assert imnm.__version__ == version("imnm")
+
+
+def test_the_package_ships_its_py_typed_marker() -> None:
+    assert files("imnm").joinpath("py.typed").is_file()
+
+
+@pytest.mark.parametrize(
+    ("error", "builtin"),
+    [
+        (imnm.InvalidValue, ValueError),
+        (imnm.UnknownId, KeyError),
+        (imnm.InvalidFindings, TypeError),
+        (imnm.InvalidPayload, ValueError),
+    ],
+)
+def test_each_error_derives_from_the_root_and_its_fitting_builtin(
+    error: type[Exception], builtin: type[Exception]
+) -> None:
+    assert issubclass(error, imnm.ImnmError)
+    assert issubclass(error, builtin)
+
+
+def test_invalid_payload_lists_every_problem_in_its_message() -> None:
+    error = imnm.InvalidPayload(["$.a: bad", "$.b: worse"])
+    assert error.problems == ("$.a: bad", "$.b: worse")
+    assert str(error) == "invalid payload (2 problems): $.a: bad; $.b: worse"
+    assert str(imnm.InvalidPayload(["$: bad"])) == "invalid payload: $: bad"
+
+
+def test_importing_imnm_does_not_import_optional_or_heavy_modules() -> None:
+    optional = ("cattrs", "click", "rich", "imnm.cli", "imnm.serialize", "imnm.interop")
+    code = f"import sys, imnm; print(sorted(m for m in {optional!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_docstring_says_the_library_does_not_diagnose() -> None:
+    assert "does not diagnose" in (imnm.__doc__ or "")
