@@ -5,12 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import imnm
 from imnm import Biopsy, Findings, Presence, Serology, catalog, classify
 from imnm.cli import _render, main
 from imnm.cli._app import EXAMPLE
+from imnm.cli._fields import FIELDS
 
 from .conftest import Invoke
 
@@ -61,25 +63,7 @@ def test_classify_reads_findings_from_options(invoke: Invoke) -> None:
 def test_options_override_the_example(invoke: Invoke) -> None:
     result = invoke(["classify", "--example", "--muscle-biopsy", "not_done", "--markdown"])
     assert result.exit_code == 0, result.output
-    expected = classify(
-        Findings(
-            **{
-                **{
-                    field: getattr(EXAMPLE, field)
-                    for field in (
-                        "anti_srp",
-                        "anti_hmgcr",
-                        "other_msa",
-                        "elevated_ck",
-                        "proximal_weakness",
-                        "statin_exposure",
-                        "extramuscular_features",
-                    )
-                },
-                "muscle_biopsy": Biopsy.NOT_DONE,
-            }
-        )
-    )
+    expected = classify(attrs.evolve(EXAMPLE, muscle_biopsy=Biopsy.NOT_DONE))
     assert result.output == _render.classification_markdown(expected)
 
 
@@ -154,18 +138,7 @@ def test_table_writes_json_to_a_file(
     assert (result.exit_code, result.output) == (0, "")
     rows = json.loads(path.read_text(encoding="utf-8"))
     assert len(rows) == 3**8
-    assert set(rows[0]) == {
-        "anti_srp",
-        "anti_hmgcr",
-        "other_msa",
-        "elevated_ck",
-        "proximal_weakness",
-        "statin_exposure",
-        "extramuscular_features",
-        "muscle_biopsy",
-        "subtype",
-        "criteria",
-    }
+    assert set(rows[0]) == {*(field.name for field in FIELDS), "subtype", "criteria"}
 
 
 def test_table_to_an_unwritable_path_is_a_one_line_error(invoke: Invoke, tmp_path: Path) -> None:

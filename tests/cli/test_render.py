@@ -1,14 +1,6 @@
 from imnm import Findings, Presence, Serology, catalog, classify, criteria
 from imnm.cli import _render
-
-HMGCR_WITH_STATINS = Findings(
-    anti_srp=Serology.NEGATIVE,
-    anti_hmgcr=Serology.POSITIVE,
-    other_msa=Serology.NEGATIVE,
-    elevated_ck=Presence.PRESENT,
-    proximal_weakness=Presence.PRESENT,
-    statin_exposure=Presence.PRESENT,
-)
+from imnm.cli._app import EXAMPLE
 
 
 def test_a_classification_shows_its_summary_rules_steps_notes_and_sources() -> None:
@@ -29,7 +21,7 @@ def test_a_classification_shows_its_summary_rules_steps_notes_and_sources() -> N
 
 
 def test_a_classification_shows_every_finding_value() -> None:
-    text = _render.classification_markdown(classify(HMGCR_WITH_STATINS))
+    text = _render.classification_markdown(classify(Findings(anti_hmgcr=Serology.POSITIVE)))
     assert "| `anti_hmgcr` | positive |" in text
     assert "| `muscle_biopsy` | not_done |" in text
 
@@ -44,7 +36,7 @@ def test_caveats_of_the_rules_are_shown() -> None:
 def test_references_keep_their_source_page_numbers_everywhere() -> None:
     # The ENMC report is reference 4 of the source page.
     assert catalog.REFERENCES.index(catalog.ALLENBACH_2018) == 3
-    text = _render.classification_markdown(classify(HMGCR_WITH_STATINS))
+    text = _render.classification_markdown(classify(EXAMPLE))
     assert "| [4] |" in text
     assert f"- [4] {catalog.ALLENBACH_2018.citation}" in text
     subtype_text = _render.subtype_markdown(catalog.ANTI_HMGCR)

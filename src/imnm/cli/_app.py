@@ -175,13 +175,17 @@ def _text_output(path: str) -> Iterator[TextIO]:
         yield stream
 
 
+def _format_option(flag: str, dest: str, choices: tuple[str, ...], path: str) -> Callable[[_F], _F]:
+    return click.option(
+        flag,
+        dest,
+        type=click.Choice(choices),
+        help=f"Format (default: by the {path} extension, else csv).",
+    )
+
+
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("csv", "json")),
-    help="Output format (default: by the --output extension, else csv).",
-)
+@_format_option("--format", "fmt", ("csv", "json"), "--output")
 @click.option(
     "--output",
     "-o",
@@ -242,17 +246,8 @@ def _with_progress(
     "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
 )
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--input-format",
-    type=click.Choice(("csv", "jsonl")),
-    help="Input format (default: by the INPUT extension, else csv).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("csv", "jsonl")),
-    help="Output format (default: by the OUTPUT extension, else csv).",
-)
+@_format_option("--input-format", "input_format", ("csv", "jsonl"), "INPUT")
+@_format_option("--format", "fmt", ("csv", "jsonl"), "OUTPUT")
 @click.option(
     "--errors",
     "errors_path",

@@ -94,6 +94,15 @@ def _check_columns(names: list[str], id_column: str, ignore_extra: bool) -> None
         )
 
 
+def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Parsed | RowError:
+    try:
+        return (line, row_id, findings_from_cells(cells))
+    except InvalidValue as error:
+        return RowError(
+            line=line, id=row_id, field=error.field, value=error.value, message=error.reason
+        )
+
+
 def read_csv(
     stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
 ) -> Iterator[Parsed | RowError]:
@@ -150,16 +159,11 @@ def _csv_rows(
             message = f"the row has {len(cells)} cells; the header has {width}"
             yield RowError(line=start, id=row_id, field=None, value=None, message=message)
             continue
-        try:
-            findings = findings_from_cells(
-                tuple(None if position is None else cells[position] for position in positions)
-            )
-        except InvalidValue as error:
-            yield RowError(
-                line=start, id=row_id, field=error.field, value=error.value, message=error.reason
-            )
-            continue
-        yield (start, row_id, findings)
+        yield _parse(
+            start,
+            row_id,
+            tuple(None if position is None else cells[position] for position in positions),
+        )
 
 
 def read_jsonl(
@@ -194,14 +198,7 @@ def read_jsonl(
             field, value, message = problem
             yield RowError(line=line, id=row_id, field=field, value=value, message=message)
             continue
-        try:
-            findings = findings_from_cells(tuple(document.get(field.name) for field in FIELDS))
-        except InvalidValue as error:
-            yield RowError(
-                line=line, id=row_id, field=error.field, value=error.value, message=error.reason
-            )
-            continue
-        yield (line, row_id, findings)
+        yield _parse(line, row_id, tuple(document.get(field.name) for field in FIELDS))
 
 
 def _object_problem(
