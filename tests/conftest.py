@@ -1,11 +1,16 @@
-"""Shared test configuration: hypothesis profiles and the bundled HPO."""
+"""Shared test configuration: hypothesis profiles, the input space, the HPO, the docs site."""
 
 from __future__ import annotations
 
 import enum
+import importlib.util
 import itertools
 import os
+import subprocess
+import sys
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
 import attrs
@@ -45,3 +50,41 @@ def all_findings() -> tuple[Findings, ...]:
         dict(zip(names, values, strict=True)) for values in itertools.product(*domains)
     ]
     return tuple(Findings(**kw) for kw in kwargs)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def require() -> Callable[[bool, str], None]:
+    """``require(available, reason)``: skip when a tool is missing here, but fail in CI.
+
+    CI (``CI=true``) installs every tool the suite needs, so a missing one there is
+    a broken set-up, not a reason to pass quietly.
+    """
+    return _require
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation site, built strictly (any warning fails) into a temporary folder."""
+    _require(importlib.util.find_spec("mkdocs") is not None, "mkdocs is not installed")
+    site = tmp_path_factory.mktemp("site")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return site

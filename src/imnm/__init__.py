@@ -27,6 +27,7 @@ from .model import (
 
 try:
     __version__ = version("imnm")
+    """The installed version of imnm, e.g. ``"0.1.0"``."""
 except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
     __version__ = "0+unknown"
 

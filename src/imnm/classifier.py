@@ -122,7 +122,7 @@ def classify(findings: Findings) -> Classification:
         InvalidFindings: *findings* is not a :class:`~imnm.Findings`, or holds
             a value of the wrong type.
 
-    Example:
+    Examples:
         >>> from imnm import Findings, Presence, Serology, classify
         >>> result = classify(Findings(
         ...     anti_hmgcr=Serology.POSITIVE, anti_srp=Serology.NEGATIVE,

@@ -267,13 +267,14 @@ SEROLOGY_RULES: tuple[SerologyRule, ...] = (
         patterns=((_UNTESTED, _NOT_POS, _NOT_POS), (_NOT_POS, _UNTESTED, _NOT_POS)),
     ),
 )
+"""The rules that decide the subtype; exactly one matches any findings."""
 
-#: What to do about an untested antibody, whatever rule fired: (field, step).
 UNTESTED_SEROLOGY_STEPS: tuple[tuple[str, str], ...] = (
     ("anti_srp", "Test for anti-SRP autoantibodies."),
     ("anti_hmgcr", "Test for anti-HMGCR autoantibodies."),
     ("other_msa", "Test for other myositis-specific autoantibodies."),
 )
+"""What to do about an untested antibody, whatever rule fired: (field, step)."""
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
@@ -331,6 +332,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ),
     ),
 )
+"""The clinical items a classification needs, each for the subtypes it names."""
 
 _ALL_SUBTYPES: frozenset[str | None] = frozenset({*SUBTYPE_IDS, None})
 
@@ -360,11 +362,13 @@ NOTE_RULES: tuple[NoteRule, ...] = (
         statement=EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,
     ),
 )
+"""Findings that add a catalog statement to the result without changing it."""
 
 
-#: Every criterion, serology rules first.
 CRITERIA: tuple[Criterion, ...] = tuple(rule.criterion for rule in SEROLOGY_RULES) + tuple(
     requirement.criterion for requirement in REQUIREMENTS
 )
+"""Every criterion, serology rules first."""
 
 get_criterion = by_id("criterion", CRITERIA)
+"""``get_criterion(id)``: the criterion with this id; raises :class:`~imnm.UnknownId`."""

@@ -27,8 +27,8 @@ __all__ = [
     "Therapy",
 ]
 
-#: The wire ids of the three forms of IMNM (classifier contract).
 SUBTYPE_IDS: frozenset[str] = frozenset({"anti-srp", "anti-hmgcr", "autoantibody-negative"})
+"""The wire ids of the three forms of IMNM (classifier contract)."""
 
 # Crossref's recommended pattern for modern DOIs ("10." + registrant + "/" + suffix).
 _DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+", re.ASCII)

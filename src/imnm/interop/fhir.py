@@ -99,7 +99,7 @@ def to_fhir_condition(
             not their classification.
         InvalidValue: *patient_reference* is not a non-empty string.
 
-    Example:
+    Examples:
         >>> from imnm import Findings, Presence, Serology, classify
         >>> findings = Findings(anti_hmgcr=Serology.POSITIVE, anti_srp=Serology.NEGATIVE,
         ...     elevated_ck=Presence.PRESENT, proximal_weakness=Presence.PRESENT)

@@ -113,7 +113,7 @@ def to_phenopacket(
             not their classification.
         InvalidValue: An id is empty, or *created* is not a timezone-aware datetime.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> from imnm import Findings, Presence, Serology, classify
         >>> findings = Findings(anti_hmgcr=Serology.POSITIVE, anti_srp=Serology.NEGATIVE,
@@ -192,7 +192,7 @@ def from_phenopacket(data: object) -> Findings:
             measurements, ...); ``.problems`` lists every one.  To read such a
             phenopacket anyway, use :func:`read_phenopacket`.
 
-    Example:
+    Examples:
         >>> packet = {"id": "p1", "metaData": {"phenopacketSchemaVersion": "2.0"},
         ...     "phenotypicFeatures": [{"type": {"id": "HP:0003701",
         ...     "label": "Proximal muscle weakness"}, "excluded": True}]}

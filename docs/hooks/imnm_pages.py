@@ -1,0 +1,375 @@
+"""MkDocs hook: fills the documentation's data sections from the library itself.
+
+A page asks for generated content with a marker on a line of its own, e.g.
+``<!-- imnm:criteria-table -->``.  At build time (``mkdocs build`` and ``mkdocs
+serve``) :func:`on_page_markdown` replaces each marker with Markdown made from
+:mod:`imnm.catalog` and :mod:`imnm.criteria`, so the site cannot disagree with
+the code.  An unknown marker fails the build.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+import imnm
+from imnm import catalog, criteria
+from imnm.classifier import CriteriaStatus
+from imnm.model import Reference, Statement, Subtype
+
+_MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
+# Where references get their anchors; every other page links there.
+_REFERENCES_PAGE = "knowledge/references.md"
+_FORMS_PAGE = "knowledge/forms.md"
+_CLASSIFIER_PAGE = "concepts/classifier.md"
+
+Renderer = Callable[[str], str]
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Replace every ``<!-- imnm:NAME -->`` marker on *page* with generated Markdown.
+
+    Raises:
+        PluginError: A marker names no known section.
+    """
+
+    def expand(match: re.Match[str]) -> str:
+        renderer = _RENDERERS.get(match["name"])
+        if renderer is None:
+            known = ", ".join(sorted(_RENDERERS))
+            raise PluginError(
+                f"{page.file.src_uri}: unknown marker imnm:{match['name']}; known: {known}"
+            )
+        return renderer(page.file.src_uri)
+
+    return _MARKER.sub(expand, markdown)
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape *text* for Markdown, table cells included."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _link(from_uri: str, to_uri: str, anchor: str) -> str:
+    """A relative link from the page *from_uri* to *anchor* on the page *to_uri*."""
+    if from_uri == to_uri:
+        return f"#{anchor}"
+    return f"{posixpath.relpath(to_uri, posixpath.dirname(from_uri) or '.')}#{anchor}"
+
+
+def _short(reference: Reference) -> str:
+    """A short name such as "Dalakas 2015"."""
+    surname = reference.authors[0].rsplit(" ", 1)[0]
+    return f"{surname} {reference.year}"
+
+
+def _cite(from_uri: str, references: tuple[Reference, ...]) -> str:
+    """Links to *references* on the references page, or a dash when there are none."""
+    if not references:
+        return "-"
+    return ", ".join(
+        f"[{_md(_short(ref))}]({_link(from_uri, _REFERENCES_PAGE, ref.id)})" for ref in references
+    )
+
+
+def _statement(from_uri: str, statement: Statement) -> str:
+    text = _md(statement.text)
+    if statement.references:
+        text += f" ({_cite(from_uri, statement.references)})"
+    return text
+
+
+def _table(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _term(term: imnm.OntologyTerm) -> str:
+    return f"{_md(term.label)} (`{term.id}`)"
+
+
+def _subtype_name(subtype: Subtype | None) -> str:
+    return "no subtype" if subtype is None else subtype.name
+
+
+# --- the knowledge pages ------------------------------------------------------
+
+
+def _disease(from_uri: str) -> str:
+    disease = catalog.IMNM
+    codes = _table(
+        ("Terminology", "Code", "Label"),
+        ((term.prefix, f"`{term.id}`", _md(term.label)) for term in disease.codes),
+    )
+    facts = "\n".join(f"- {_statement(from_uri, fact)}" for fact in disease.facts)
+    forms = "\n".join(
+        f"- [{_md(subtype.name)}]({_link(from_uri, _FORMS_PAGE, subtype.id)}): "
+        f"{_md(subtype.serum_finding)}"
+        for subtype in disease.subtypes
+    )
+    return (
+        f"**{_md(disease.name)} ({_md(disease.abbreviation)})**\n\n"
+        f"Hallmark: {_term(disease.hallmark)}.\n\n"
+        f"## What the source says\n\n{facts}\n\n"
+        f"## The forms\n\n{forms}\n\n"
+        f"## Codes\n\n{codes}\n\n"
+        f"## Source\n\n{_source_page(from_uri)}\n"
+    )
+
+
+def _subtypes(from_uri: str) -> str:
+    return "\n\n".join(_subtype(from_uri, subtype) for subtype in catalog.SUBTYPES)
+
+
+def _subtype(from_uri: str, subtype: Subtype) -> str:
+    parts = [f"## {_md(subtype.name)} {{ #{subtype.id} }}", f"Wire id: `{subtype.id}`."]
+    antibody = subtype.autoantibody
+    if antibody is None:
+        parts.append("Defining autoantibody: none known.")
+    else:
+        parts.append(
+            f"Defining autoantibody: {_md(antibody.name)}, against "
+            f"{_md(antibody.target_antigen)}; positive test: {_term(antibody.positivity_term)}."
+        )
+    parts.append(f"Serum: {_md(subtype.serum_finding)}")
+    parts.append(
+        "Presentation:\n\n"
+        + "\n".join(f"- {_statement(from_uri, s)}" for s in subtype.presentation)
+    )
+    if subtype.conditions_to_rule_out:
+        parts.append(
+            "Rule out:\n\n" + "\n".join(f"- {_md(c)}" for c in subtype.conditions_to_rule_out)
+        )
+    if subtype.complications:
+        parts.append(
+            "Complications reported for this form in particular: "
+            + ", ".join(_md(c.name) for c in subtype.complications)
+            + "."
+        )
+    if subtype.therapies:
+        parts.append(
+            "Therapies:\n\n"
+            + _table(
+                ("Therapy", "What the sources say", "Supported by", "Caveat"),
+                (
+                    (
+                        _md(therapy.name),
+                        _md(therapy.recommendation),
+                        _cite(from_uri, therapy.references),
+                        "-" if therapy.caveat is None else _md(therapy.caveat),
+                    )
+                    for therapy in subtype.therapies
+                ),
+            )
+        )
+    else:
+        parts.append("Therapies: the source page gives none for this form.")
+    return "\n\n".join(parts)
+
+
+def _autoantibodies(_from_uri: str) -> str:
+    forms = {s.autoantibody.id: s for s in catalog.SUBTYPES if s.autoantibody is not None}
+    return _table(
+        ("Autoantibody", "Wire id", "Target antigen", "Positive test (HPO)", "Defines"),
+        (
+            (
+                _md(antibody.name),
+                f"`{antibody.id}`",
+                _md(antibody.target_antigen),
+                _term(antibody.positivity_term),
+                _md(forms[antibody.id].name),
+            )
+            for antibody in catalog.AUTOANTIBODIES
+        ),
+    )
+
+
+def _complications(_from_uri: str) -> str:
+    by_id = {s.id: s for s in catalog.SUBTYPES}
+    table = _table(
+        ("Complication", "Wire id", "What the source says", "HPO terms", "Reported for"),
+        (
+            (
+                _md(complication.name),
+                f"`{complication.id}`",
+                _md(complication.description),
+                "; ".join(_term(t) for t in complication.terms),
+                ", ".join(_md(by_id[i].name) for i in sorted(complication.reported_for)),
+            )
+            for complication in catalog.COMPLICATIONS
+        ),
+    )
+    return f"{_md(catalog.IMNM.complications_statement)}\n\n{table}"
+
+
+def _uses(from_uri: str, reference: Reference) -> Iterator[str]:
+    """What the library cites *reference* for, one item each, in words."""
+    statements = [*catalog.IMNM.facts, *(s for t in catalog.SUBTYPES for s in t.presentation)]
+    for statement in statements:
+        if reference in statement.references:
+            yield f'the statement "{_md(statement.text)}"'
+    for subtype in catalog.SUBTYPES:
+        for therapy in subtype.therapies:
+            if reference in therapy.references:
+                yield f"{_md(therapy.name)} in {_md(subtype.name)}"
+    rules = [f"`{c.id}`" for c in criteria.CRITERIA if reference in c.references]
+    if rules:
+        link = _link(from_uri, _CLASSIFIER_PAGE, "the-criteria")
+        yield f"the [classification rules]({link}) " + ", ".join(rules)
+
+
+def _references(from_uri: str) -> str:
+    parts = []
+    for number, reference in enumerate(catalog.REFERENCES, start=1):
+        uses = "\n".join(f"- {use}" for use in _uses(from_uri, reference))
+        parts.append(
+            f"### {number}. {_md(_short(reference))} {{ #{reference.id} }}\n\n"
+            f"{_md(reference.citation)}\n\n"
+            f"DOI: [{_md(reference.doi)}]({reference.url})\n\n"
+            + (f"Note: {_md(reference.note)}\n\n" if reference.note else "")
+            + (
+                f"The library cites it for:\n\n{uses}"
+                if uses
+                else "The library cites it for no statement or rule."
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def _reference_list(_from_uri: str) -> str:
+    return "\n".join(
+        f"{number}. {_md(reference.citation)} <{reference.url}>"
+        for number, reference in enumerate(catalog.REFERENCES, start=1)
+    )
+
+
+def _source_page(_from_uri: str) -> str:
+    return f"> {_md(catalog.SOURCE_PAGE)}"
+
+
+def _citation(_from_uri: str) -> str:
+    return (
+        f"> The imnm developers. *imnm: {_md(catalog.IMNM.name)} knowledge as typed Python*, "
+        f"version {_md(imnm.__version__)}. Software library."
+    )
+
+
+# --- the classifier page ------------------------------------------------------
+
+
+def _criteria_table(from_uri: str) -> str:
+    def row(criterion: criteria.Criterion, effect: str) -> tuple[str, ...]:
+        return (
+            f"{_md(criterion.title)} (`{criterion.id}`)",
+            _md(criterion.description),
+            effect,
+            _cite(from_uri, criterion.references),
+            "-" if criterion.caveat is None else _md(criterion.caveat),
+        )
+
+    def applies_to(subtypes: frozenset[str] | None) -> str:
+        if subtypes is None:
+            return "every result"
+        return ", ".join(_md(catalog.get_subtype(i).name) for i in sorted(subtypes))
+
+    serology = (
+        row(
+            rule.criterion,
+            f"assigns {_md(_subtype_name(rule.subtype))}; serology {rule.outcome.value}",
+        )
+        for rule in criteria.SEROLOGY_RULES
+    )
+    requirements = (
+        row(req.criterion, f"required for {applies_to(req.subtypes)}; {_term(req.term)}")
+        for req in criteria.REQUIREMENTS
+    )
+    header = ("Rule", "What it says", "Effect", "Source", "Caveat")
+    return (
+        "### Serology rules\n\nExactly one matches any combination of results.\n\n"
+        + _table(header, serology)
+        + "\n\n### Clinical requirements\n\n"
+        + _table(header, requirements)
+    )
+
+
+def _note_rules(from_uri: str) -> str:
+    def values(rule: criteria.NoteRule) -> str:
+        return " or ".join(f"`{v.value}`" for v in sorted(rule.values, key=lambda v: v.value))
+
+    def subtypes(rule: criteria.NoteRule) -> str:
+        return ", ".join(
+            _md(_subtype_name(None if i is None else catalog.get_subtype(i)))
+            for i in sorted(rule.subtypes, key=lambda i: (i is None, i or ""))
+        )
+
+    return _table(
+        ("Finding", "Value", "Result", "Note added"),
+        (
+            (f"`{rule.field}`", values(rule), subtypes(rule), _statement(from_uri, rule.statement))
+            for rule in criteria.NOTE_RULES
+        ),
+    )
+
+
+def _mermaid_label(text: str) -> str:
+    return '"' + text.replace('"', "#quot;") + '"'
+
+
+def _flowchart(_from_uri: str) -> str:
+    lines = [
+        "flowchart TD",
+        f"    findings([{_mermaid_label('Findings')}]) --> serology{{"
+        f"{_mermaid_label('Which serology rule matches?')}}}",
+    ]
+    requirement_nodes: dict[tuple[str, ...], str] = {}
+    for index, rule in enumerate(criteria.SEROLOGY_RULES):
+        outcome = rule.outcome.value.replace("_", " ")
+        result = f"{_subtype_name(rule.subtype)} (serology rule {outcome})"
+        lines.append(
+            f"    serology -->|{_mermaid_label(rule.criterion.title)}| "
+            f"result{index}[{_mermaid_label(result)}]"
+        )
+        applicable = tuple(
+            req.criterion.title for req in criteria.REQUIREMENTS if req.applies_to(rule.subtype)
+        )
+        node = requirement_nodes.setdefault(applicable, f"requirements{len(requirement_nodes)}")
+        lines.append(f"    result{index} --> {node}")
+    for applicable, node in requirement_nodes.items():
+        label = "Check: " + ", ".join(applicable)
+        lines.append(f"    {node}[{_mermaid_label(label)}] --> status")
+    # The status is not a table: it mirrors imnm.classifier, which combines the outcomes.
+    lines += [
+        f"    status{{{_mermaid_label('Outcomes of every rule evaluated')}}}",
+        f"    status -->|{_mermaid_label('any rule not satisfied')}| "
+        f"not_met([{_mermaid_label('criteria: ' + CriteriaStatus.NOT_MET.value)}])",
+        f"    status -->|{_mermaid_label('all rules satisfied')}| "
+        f"met([{_mermaid_label('criteria: ' + CriteriaStatus.MET.value)}])",
+        f"    status -->|{_mermaid_label('otherwise')}| "
+        f"insufficient([{_mermaid_label('criteria: ' + CriteriaStatus.INSUFFICIENT_DATA.value)}])",
+    ]
+    return "```mermaid\n" + "\n".join(lines) + "\n```"
+
+
+_RENDERERS: dict[str, Renderer] = {
+    "autoantibodies": _autoantibodies,
+    "citation": _citation,
+    "classifier-flowchart": _flowchart,
+    "complications": _complications,
+    "criteria-table": _criteria_table,
+    "disease": _disease,
+    "note-rules": _note_rules,
+    "reference-list": _reference_list,
+    "references": _references,
+    "source-page": _source_page,
+    "subtypes": _subtypes,
+}
