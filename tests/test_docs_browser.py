@@ -24,7 +24,7 @@ from imnm import criteria
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page, Route
 
-pytestmark = [pytest.mark.docs_site, pytest.mark.browser]
+pytestmark = [pytest.mark.docs_site, pytest.mark.browser, pytest.mark.source_tree]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # What this machine's Chromium needs headless: no sandbox as root, no GPU, and

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Reads files of the repository checkout, which an installed wheel does not have.
+pytestmark = pytest.mark.source_tree
+
 ROOT = Path(__file__).resolve().parents[1]
 
 _FENCE = re.compile(

@@ -19,7 +19,7 @@ from imnm import catalog, criteria
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.docs_site
+pytestmark = [pytest.mark.docs_site, pytest.mark.source_tree]
 
 
 class _Page(HTMLParser):

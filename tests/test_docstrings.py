@@ -10,6 +10,11 @@ import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
+# Reads files of the repository checkout, which an installed wheel does not have.
+pytestmark = pytest.mark.source_tree
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 

@@ -18,6 +18,28 @@ from .errors import InvalidValue
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
+# The JSON Schema keywords a validator enforces on a value it accepts, so that
+# imnm.serialize can publish a schema that says what the validators say.
+_SCHEMA_ATTRIBUTE = "__imnm_json_schema__"
+
+
+def with_schema(validator: Validator, **keywords: object) -> Validator:
+    """Record on *validator* the JSON Schema *keywords* that describe what it accepts."""
+    setattr(validator, _SCHEMA_ATTRIBUTE, keywords)
+    return validator
+
+
+def schema_of(validator: object) -> dict[str, object]:
+    """The JSON Schema keywords recorded on *validator* (and on what it wraps).
+
+    ``attrs.validators.optional`` is looked through: the keywords describe the
+    value when it is not ``None``.
+    """
+    inner = getattr(validator, "validator", None)
+    if inner is not None:
+        return schema_of(inner)
+    return dict(getattr(validator, _SCHEMA_ATTRIBUTE, {}))
+
 
 def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Accept a string with at least one non-space character."""
@@ -25,10 +47,18 @@ def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise InvalidValue(attribute.name, value, "must be a non-empty string")
 
 
+# JSON Schema searches for a pattern anywhere in the string: one non-space character.
+_NON_EMPTY = {"pattern": r"\S"}
+with_schema(text, **_NON_EMPTY)
+
+
 def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Accept ``None`` or what :func:`text` accepts."""
     if value is not None:
         text(instance, attribute, value)
+
+
+with_schema(optional_text, **_NON_EMPTY)
 
 
 def matches(pattern: re.Pattern[str], expected: str) -> Validator:
@@ -38,7 +68,7 @@ def matches(pattern: re.Pattern[str], expected: str) -> Validator:
         if not isinstance(value, str) or pattern.fullmatch(value) is None:
             raise InvalidValue(attribute.name, value, f"must be {expected}")
 
-    return check
+    return with_schema(check, pattern=f"^(?:{pattern.pattern})$")
 
 
 def instance_of(cls: type | tuple[type, ...], expected: str) -> Validator:
@@ -64,6 +94,9 @@ def positive_int(_instance: object, attribute: attrs.Attribute[Any], value: obje
         raise InvalidValue(attribute.name, value, "must be a positive integer")
 
 
+with_schema(positive_int, minimum=1)
+
+
 def tuple_of(cls: type, expected: str, *, non_empty: bool = False) -> Validator:
     """Accept a tuple whose items are all instances of *cls*."""
 
@@ -78,7 +111,10 @@ def tuple_of(cls: type, expected: str, *, non_empty: bool = False) -> Validator:
             if isinstance(item, str) and not item.strip():
                 raise InvalidValue(f"{attribute.name}[{index}]", item, "must be a non-empty string")
 
-    return check
+    keywords: dict[str, object] = {"items": _NON_EMPTY if cls is str else {}}
+    if non_empty:
+        keywords["minItems"] = 1
+    return with_schema(check, **keywords)
 
 
 def one_of(choices: frozenset[str], expected: str) -> Validator:
@@ -89,7 +125,7 @@ def one_of(choices: frozenset[str], expected: str) -> Validator:
         if not isinstance(value, str) or value not in choices:
             raise InvalidValue(attribute.name, value, f"must be a {expected}, one of {valid}")
 
-    return check
+    return with_schema(check, enum=sorted(choices))
 
 
 def frozenset_of(choices: frozenset[str], expected: str) -> Validator:
@@ -105,7 +141,7 @@ def frozenset_of(choices: frozenset[str], expected: str) -> Validator:
                 attribute.name, value, f"holds unknown {expected} {unknown}; valid: {valid}"
             )
 
-    return check
+    return with_schema(check, items={"enum": sorted(choices)}, uniqueItems=True)
 
 
 def _as_tuple(cls: type | tuple[type, ...]) -> tuple[type, ...]:

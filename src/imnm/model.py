@@ -44,7 +44,18 @@ _CURIE_LOCAL_IDS = {
     "ICD10CM": re.compile(r"[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?", re.ASCII),
     "UMLS": re.compile(r"C\d{7}", re.ASCII),
 }
-_CURIE = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*):(?P<local>[A-Za-z0-9_.-]+)", re.ASCII)
+_CURIE_PREFIX = r"[A-Za-z][A-Za-z0-9_.-]*"
+_CURIE_LOCAL = r"[A-Za-z0-9_.-]+"
+_CURIE = re.compile(rf"(?P<prefix>{_CURIE_PREFIX}):(?P<local>{_CURIE_LOCAL})", re.ASCII)
+# The same rule as one regular expression, for the JSON Schema: a known prefix
+# with its local-id shape, or any other prefix with any local id.
+_KNOWN_PREFIXES = "|".join(map(re.escape, _CURIE_LOCAL_IDS))
+_CURIE_SCHEMA_PATTERN = "^(?:{}|(?!(?:{}):){}:{})$".format(
+    "|".join(f"{re.escape(p)}:(?:{shape.pattern})" for p, shape in _CURIE_LOCAL_IDS.items()),
+    _KNOWN_PREFIXES,
+    _CURIE_PREFIX,
+    _CURIE_LOCAL,
+)
 
 
 def _curie(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -54,6 +65,9 @@ def _curie(_instance: object, attribute: attrs.Attribute[str], value: object) ->
     local_shape = _CURIE_LOCAL_IDS.get(match["prefix"])
     if local_shape is not None and local_shape.fullmatch(match["local"]) is None:
         raise InvalidValue(attribute.name, value, f"is not a well-formed {match['prefix']} id")
+
+
+v.with_schema(_curie, pattern=_CURIE_SCHEMA_PATTERN)
 
 
 _slug = v.matches(_ID, "a lower-case id of letters, digits and single hyphens")

@@ -1,0 +1,559 @@
+"""The wire format: strict, versioned JSON for imnm's objects, with JSON Schema.
+
+Documents hold a :class:`~imnm.Findings`, a :class:`~imnm.Classification`, a
+catalog type (:class:`~imnm.Reference`, :class:`~imnm.OntologyTerm`,
+:class:`~imnm.Statement`, :class:`~imnm.Autoantibody`, :class:`~imnm.Therapy`,
+:class:`~imnm.Complication`, :class:`~imnm.Subtype`, :class:`~imnm.Criterion`)
+or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
+
+* Keys are the attribute names (snake_case); enums are written as their values.
+* :func:`dumps` and :func:`to_dict` add ``"kind"`` (e.g. ``"findings"``) and
+  ``"imnm_format"`` (:data:`FORMAT_VERSION`).  Readers accept documents with or
+  without them: an absent version means the current one.  A document of an
+  earlier version is upgraded on reading; one of a newer version is refused.
+* Inside a classification, catalog entities are written by id (the subtype,
+  each explanation entry's criterion, the references of each note) and read
+  back as the catalog's own instances; everywhere else objects are written in
+  full.
+* Reading is strict: every problem (unknown or missing key, wrong type,
+  unknown enum value or id, a value a model validator refuses, malformed JSON)
+  is reported in one :class:`~imnm.InvalidPayload`, each with its JSON path.
+
+Example:
+    >>> from imnm import Findings, Serology, serialize
+    >>> serialize.dumps(Findings(anti_srp=Serology.POSITIVE))[:60]
+    '{"kind":"findings","imnm_format":1,"anti_srp":"positive","an'
+    >>> serialize.loads('{"anti_srp": "positive"}', Findings) == Findings(
+    ...     anti_srp=Serology.POSITIVE)
+    True
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import functools
+import json
+import re
+import types
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate
+from typing import Any, Final, TypeVar, Union, get_args, get_origin
+
+import attrs
+from cattrs import BaseConverter
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+from cattrs.preconf.json import JsonConverter
+from cattrs.preconf.json import make_converter as _json_converter
+
+from . import catalog, criteria
+from ._schema import document_schema
+from .classifier import Classification
+from .criteria import Criterion
+from .errors import InvalidPayload, InvalidValue, UnknownId
+from .findings import Findings
+from .model import (
+    Autoantibody,
+    Complication,
+    Disease,
+    OntologyTerm,
+    Reference,
+    Statement,
+    Subtype,
+    Therapy,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_SIZE",
+    "dumps",
+    "from_dict",
+    "json_schema",
+    "loads",
+    "make_converter",
+    "to_dict",
+]
+
+T = TypeVar("T")
+
+FORMAT_VERSION: Final = 1
+"""The wire format version that :func:`dumps` writes and :func:`loads` reads up to."""
+MAX_DOCUMENT_SIZE: Final = 1024 * 1024
+"""The longest document :func:`loads` reads: 1 MiB (bytes, or characters for ``str``)."""
+MAX_DEPTH: Final = 32
+"""The deepest nesting of arrays and objects :func:`loads` reads.
+
+The deepest valid document (the catalog) nests 8 levels.
+"""
+
+# The document kinds, by the type a document holds.  A kind is part of the
+# wire format: renaming a class must not change it.
+_KINDS: Final[dict[type, str]] = {
+    Autoantibody: "autoantibody",
+    Classification: "classification",
+    Complication: "complication",
+    Criterion: "criterion",
+    Disease: "disease",
+    Findings: "findings",
+    OntologyTerm: "ontology_term",
+    Reference: "reference",
+    Statement: "statement",
+    Subtype: "subtype",
+    Therapy: "therapy",
+}
+
+# Catalog entities a classification names by id: how to look one up, and all of them.
+_BY_ID: Final[dict[type, tuple[Callable[[str], Any], tuple[Any, ...]]]] = {
+    Subtype: (catalog.get_subtype, catalog.SUBTYPES),
+    Criterion: (criteria.get_criterion, criteria.CRITERIA),
+    Reference: (catalog.get_reference, catalog.REFERENCES),
+}
+
+# Upgrades of a document body from format version N to N + 1, by N: reading a
+# version-N document applies every step from N on.  A step is added with each
+# new version and never removed, so every earlier version stays readable.
+_UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
+
+
+def make_converter() -> JsonConverter:
+    """A new cattrs converter for imnm's wire format (cattrs' stdlib-json preconf).
+
+    It structures and unstructures every document type's body (without the
+    ``"kind"`` and ``"imnm_format"`` envelope, which :func:`from_dict` and
+    :func:`to_dict` handle).  It is strict: structuring raises cattrs'
+    detailed validation errors for anything the format does not allow.
+    """
+    full = _strict_converter()
+    # Classification names catalog entities by id; a copy of the converter with
+    # id hooks for those types builds its hooks.  Copy before any hook for a
+    # catalog type is generated, so the copy generates its own.
+    by_id = full.copy()
+    for cls, (get, _) in _BY_ID.items():
+        by_id.register_structure_hook(cls, _structure_by_id(get))
+        by_id.register_unstructure_hook(cls, _unstructure_by_id)
+    full.register_structure_hook(Classification, by_id.get_structure_hook(Classification))
+    full.register_unstructure_hook(Classification, by_id.get_unstructure_hook(Classification))
+    return full
+
+
+def to_dict(obj: object) -> dict[str, Any]:
+    """*obj* as a document of JSON values (dicts, lists, strings, ints, bools, None).
+
+    Raises:
+        TypeError: *obj* is not of a type the wire format holds.
+    """
+    kind = _kind(type(obj))
+    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_converter().unstructure(obj)}
+
+
+def dumps(obj: object) -> str:
+    """*obj* as a JSON document (compact, UTF-8 text, keys in attribute order).
+
+    Raises:
+        TypeError: *obj* is not of a type the wire format holds.
+    """
+    return json.dumps(to_dict(obj), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def from_dict(data: object, cls: type[T]) -> T:
+    """Read a *cls* from a document of JSON values, as :func:`json.loads` gives it.
+
+    Raises:
+        InvalidPayload: The document is not a valid *cls* document; the error
+            lists every problem with its JSON path.
+        TypeError: *cls* is not a type the wire format holds.
+    """
+    kind = _kind(cls)
+    if not isinstance(data, dict):
+        raise InvalidPayload([f"$: expected an object; got {_show(data)}"])
+    body = dict(data)
+    version = _check_envelope(body, kind)
+    for step in range(version, FORMAT_VERSION):
+        body = _UPGRADES[step](kind, body)
+    try:
+        result: T = _converter().structure(body, cls)
+    except Exception as error:  # every failure is reported as a problem of the payload
+        raise InvalidPayload(list(_problems(error, "$"))) from None
+    return result
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Read a *cls* from JSON text.
+
+    Args:
+        text: The document, as ``str`` or UTF-8 ``bytes``, at most
+            :data:`MAX_DOCUMENT_SIZE` long and :data:`MAX_DEPTH` deep.
+        cls: The type the document holds, e.g. :class:`~imnm.Findings`.
+
+    Raises:
+        InvalidPayload: The text is not a valid *cls* document: too long or
+            deep, not UTF-8, malformed JSON, or a document :func:`from_dict`
+            refuses.  The error lists every problem with its JSON path.
+        TypeError: *cls* is not a type the wire format holds.
+    """
+    _kind(cls)
+    return from_dict(_parse(text), cls)
+
+
+def json_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a *cls* document, in the current format.
+
+    The same schemas ship as JSON files in the package (``imnm/schemas/<kind>.json``)
+    for readers in other languages.
+
+    Raises:
+        TypeError: *cls* is not a type the wire format holds.
+    """
+    _kind(cls)
+    return copy.deepcopy(_schema(cls))
+
+
+# --- Reading and writing documents -------------------------------------------------
+
+
+@functools.cache
+def _converter() -> JsonConverter:
+    return make_converter()
+
+
+@functools.cache
+def _schema(cls: type) -> dict[str, Any]:
+    by_id = {}
+    if cls is Classification:
+        by_id = {tp: tuple(item.id for item in items) for tp, (_, items) in _BY_ID.items()}
+    return document_schema(cls, kind=_kind(cls), version=FORMAT_VERSION, by_id=by_id)
+
+
+def _kind(cls: object) -> str:
+    try:
+        return _KINDS[cls]  # type: ignore[index]
+    except (KeyError, TypeError):  # TypeError: not even hashable
+        names = ", ".join(sorted(tp.__name__ for tp in _KINDS))
+        raise TypeError(f"the wire format holds {names}; got {cls!r}") from None
+
+
+def _check_envelope(body: dict[str, Any], kind: str) -> int:
+    """Remove ``kind`` and ``imnm_format`` from *body*; return the format version."""
+    problems = []
+    found = body.pop("kind", kind)
+    if found != kind:
+        problems.append(f"$.kind: expected {_show(kind)}; got {_show(found)}")
+    version = body.pop("imnm_format", FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append(
+            f"$.imnm_format: expected a format version (1 or more); got {_show(version)}"
+        )
+    elif version > FORMAT_VERSION:
+        problems.append(
+            f"$.imnm_format: format version {version} is newer than this imnm reads "
+            f"(up to {FORMAT_VERSION}); upgrade imnm"
+        )
+    if problems:
+        raise InvalidPayload(problems)
+    return int(version)
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _parse(text: object) -> object:
+    if isinstance(text, (bytes, bytearray)):
+        _check_size(len(text), "bytes")
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidPayload(
+                [f"$: not UTF-8 text: {error.reason} at byte {error.start}"]
+            ) from None
+    elif not isinstance(text, str):
+        raise InvalidPayload([f"$: expected JSON text (str or bytes); got {_show(text)}"])
+    else:
+        _check_size(len(text), "characters")
+    _check_depth(text)
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise InvalidPayload([f"$: malformed JSON: {error.msg} ({where})"]) from None
+    except ValueError as error:  # a duplicate key, NaN, or an integer too long to read
+        raise InvalidPayload([f"$: malformed JSON: {error}"]) from None
+
+
+def _check_size(size: int, unit: str) -> None:
+    if size > MAX_DOCUMENT_SIZE:
+        raise InvalidPayload(
+            [f"$: the document is {size} {unit} long; the limit is {MAX_DOCUMENT_SIZE}"]
+        )
+
+
+def _check_depth(text: str) -> None:
+    # A document cannot nest deeper than it has brackets: most are checked by
+    # two C-speed counts.  Otherwise brackets inside strings are dropped first.
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    depth = max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
+    if depth > MAX_DEPTH:
+        raise InvalidPayload([f"$: the document nests deeper than {MAX_DEPTH} levels"])
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        # Parsers differ on which of two equal keys wins: refuse rather than guess.
+        counts = Counter(key for key, _ in pairs)
+        duplicate = next(key for key, count in counts.items() if count > 1)
+        raise ValueError(f"duplicate key {_show(duplicate)}")
+    return result
+
+
+def _constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+# --- The converter's hooks --------------------------------------------------------
+
+
+class _Problem(ValueError):
+    """A value the format does not allow; *subpath* extends the JSON path."""
+
+    def __init__(self, message: str, subpath: str = "") -> None:
+        super().__init__(message)
+        self.subpath = subpath
+
+
+def _strict_converter() -> JsonConverter:
+    converter = _json_converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    # Registered for the base class, this hook serves every enum (cattrs' own
+    # enum hook would accept a value of any JSON type and report it poorly).
+    converter.register_structure_hook(enum.Enum, _structure_enum)
+    converter.register_structure_hook_factory(_is_optional, _structure_optional)
+    converter.register_structure_hook_factory(_is_collection, _structure_collection)
+    converter.register_unstructure_hook_factory(_is_collection, _unstructure_collection)
+    converter.register_structure_hook_factory(attrs.has, _structure_attrs)
+    return converter
+
+
+def _structure_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise _Problem(f"expected a string; got {_show(value)}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Problem("expected text; got a string with a lone surrogate") from None
+    return value
+
+
+def _structure_int(value: object, _: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Problem(f"expected an integer; got {_show(value)}")
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Problem(f"expected true or false; got {_show(value)}")
+    return value
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    members = _members(cls)
+    if isinstance(value, str) and value in members:
+        return members[value]
+    expected = ", ".join(_show(value) for value in members)
+    raise _Problem(f"expected one of {expected}; got {_show(value)}")
+
+
+@functools.cache
+def _members(cls: type[enum.Enum]) -> dict[object, enum.Enum]:
+    return {member.value: member for member in cls}
+
+
+def _is_optional(tp: object) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) in (Union, types.UnionType) and len(args) == 2 and type(None) in args
+
+
+def _structure_optional(tp: Any, converter: BaseConverter) -> Callable[[object, object], Any]:
+    (inner,) = (arg for arg in get_args(tp) if arg is not type(None))
+    structure_inner = converter.get_structure_hook(inner)
+
+    def structure(value: object, _: object) -> Any:
+        return None if value is None else structure_inner(value, inner)
+
+    return structure
+
+
+def _is_collection(tp: object) -> bool:
+    args = get_args(tp)
+    origin = get_origin(tp)
+    return (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or origin is frozenset
+
+
+def _structure_collection(tp: Any, converter: BaseConverter) -> Callable[[object, object], Any]:
+    item_type = get_args(tp)[0]
+    structure_item = converter.get_structure_hook(item_type)
+    unique = get_origin(tp) is frozenset
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, list):
+            raise _Problem(f"expected an array; got {_show(value)}")
+        items: list[Any] = []
+        seen: set[Any] = set()
+        errors: list[Exception] = []
+        for index, element in enumerate(value):
+            try:
+                item = structure_item(element, item_type)
+                if unique:
+                    if item in seen:
+                        raise _Problem(f"duplicate item {_show(element)}")
+                    seen.add(item)
+                items.append(item)
+            except Exception as error:
+                _add_note(error, IterableValidationNote(f"index {index}", index, item_type))
+                errors.append(error)
+        if errors:
+            raise IterableValidationError("while structuring an array", errors, tp)
+        return frozenset(items) if unique else tuple(items)
+
+    return structure
+
+
+def _unstructure_collection(tp: Any, converter: BaseConverter) -> Callable[[Iterable[Any]], Any]:
+    unstructure_item = converter.get_unstructure_hook(get_args(tp)[0])
+    if get_origin(tp) is frozenset:
+        # A set has no order; sorting makes equal sets equal documents.
+        return lambda value: sorted(unstructure_item(item) for item in value)
+    return lambda value: [unstructure_item(item) for item in value]
+
+
+def _structure_attrs(cls: type, converter: BaseConverter) -> Callable[[object, object], Any]:
+    attrs.resolve_types(cls)
+    # Each field's validator runs as the field is read, so that every value a
+    # validator refuses is reported with its path, not only the first one.
+    overrides: dict[str, Any] = {
+        field.name: override(
+            struct_hook=_validated(converter.get_structure_hook(field.type), field)
+        )
+        for field in attrs.fields(cls)
+        if field.validator is not None
+    }
+    structure_dict: Callable[[dict[str, Any], type], Any] = make_dict_structure_fn(
+        cls, converter, **overrides
+    )
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, dict):
+            raise _Problem(f"expected an object; got {_show(value)}")
+        return structure_dict(value, cls)
+
+    return structure
+
+
+def _add_note(error: Exception, note: str) -> None:
+    # What cattrs does to place an error; Exception.add_note is Python 3.11+.
+    notes = getattr(error, "__notes__", [])
+    setattr(error, "__notes__", [*notes, note])  # noqa: B010 - not declared before 3.11
+
+
+def _validated(
+    structure: Callable[[object, Any], Any], field: attrs.Attribute[Any]
+) -> Callable[[object, Any], Any]:
+    validator = field.validator
+    assert validator is not None  # only fields with a validator get here
+
+    def structure_and_validate(value: object, tp: Any) -> Any:
+        result = structure(value, tp)
+        try:
+            validator(None, field, result)
+        except InvalidValue as error:
+            subpath = error.field.removeprefix(field.name)  # e.g. "[2]" for an item
+            raise _Problem(f"{error.reason}; got {_show(error.value)}", subpath) from None
+        return result
+
+    return structure_and_validate
+
+
+def _structure_by_id(get: Callable[[str], Any]) -> Callable[[object, object], Any]:
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, str):
+            raise _Problem(f"expected an id (a string); got {_show(value)}")
+        try:
+            return get(value)
+        except UnknownId as error:
+            raise _Problem(str(error)) from None
+
+    return structure
+
+
+def _unstructure_by_id(entity: Any) -> str:
+    return str(entity.id)
+
+
+# --- Reporting problems ------------------------------------------------------------
+
+
+def _problems(error: BaseException, path: str) -> Iterator[str]:
+    """Every problem in a cattrs error tree, as ``"<json path>: <message>"``."""
+    if isinstance(error, (ClassValidationError, IterableValidationError)):
+        for inner in error.exceptions:
+            yield from _problems(inner, path + _step(inner))
+    elif isinstance(error, ForbiddenExtraKeysError):
+        allowed = ", ".join(field.name for field in attrs.fields(error.cl))
+        for key in sorted(error.extra_fields, key=str):
+            yield f"{path}{_key(key)}: unknown key; the keys are {allowed}"
+    elif isinstance(error, _Problem):
+        yield f"{path}{error.subpath}: {error}"
+    elif isinstance(error, KeyError):  # cattrs reads a required key that is not there
+        yield f"{path}: required key is missing"
+    else:
+        yield f"{path}: could not be read ({type(error).__name__}: {error})"
+
+
+def _step(error: BaseException) -> str:
+    """The path step from a cattrs error group to *error*, one of its members."""
+    # The first placing note is the one its own group added: one is added per level.
+    placing = (AttributeValidationNote, IterableValidationNote)
+    notes = getattr(error, "__notes__", ())
+    note = next((note for note in notes if isinstance(note, placing)), None)
+    if isinstance(note, AttributeValidationNote):
+        return _key(note.name)
+    if isinstance(note, IterableValidationNote):
+        return f"[{note.index}]"
+    return ""  # a failure of the object as a whole
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _key(key: object) -> str:
+    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
+        return f".{key}"
+    return f"[{_show(key)}]"
+
+
+def _show(value: object) -> str:
+    """*value* as a short JSON-like phrase for a message; never recurses into it."""
+    if value is None or isinstance(value, (bool, str)):
+        shown = json.dumps(value, ensure_ascii=False)
+        return shown if len(shown) <= 60 else shown[:56] + '..."'
+    if isinstance(value, int) and abs(value) < 10**18:
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    names = {list: "an array", dict: "an object", int: "a very large integer"}
+    return names.get(type(value), f"a {type(value).__name__}")
