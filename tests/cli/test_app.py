@@ -6,10 +6,26 @@ import sys
 from pathlib import Path
 
 import attrs
+import jsonschema
 import pytest
 
 import imnm
-from imnm import Biopsy, Findings, Presence, Serology, catalog, classify
+from imnm import (
+    Biopsy,
+    Classification,
+    Complication,
+    Criterion,
+    Disease,
+    Findings,
+    OntologyTerm,
+    Presence,
+    Reference,
+    Serology,
+    Subtype,
+    catalog,
+    classify,
+    serialize,
+)
 from imnm.cli import _render, main
 from imnm.cli._app import EXAMPLE
 from imnm.cli._fields import FIELDS
@@ -208,7 +224,8 @@ def test_batch_streams_json_lines_from_stdin_to_stdout(invoke: Invoke) -> None:
         "subtype": expected.subtype.id,
         "criteria": expected.criteria.value,
     }
-    assert "line 2: anti_srp: must be a string; got 1" in result.stderr
+    assert "line 2: anti_srp: " in result.stderr
+    assert "got 1" in result.stderr
 
 
 def test_batch_refuses_an_unknown_column_in_one_line(invoke: Invoke, tmp_path: Path) -> None:
@@ -269,3 +286,96 @@ def test_main_does_not_hide_a_broken_install(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delitem(sys.modules, "imnm.cli._app")
     with pytest.raises(ModuleNotFoundError, match=r"imnm\.cli\._batch"):
         main(["--version"])
+
+
+def check(document: object, cls: type) -> None:
+    jsonschema.validate(document, serialize.json_schema(cls))
+
+
+def test_classify_json_is_the_wire_format_and_valid_against_its_schema(invoke: Invoke) -> None:
+    result = invoke(["classify", "--example", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    check(document, Classification)
+    assert serialize.from_dict(document, Classification) == classify(EXAMPLE)
+
+
+def test_classify_reads_a_findings_document_from_a_file_or_stdin(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    findings = Findings(anti_srp=Serology.POSITIVE, elevated_ck=Presence.PRESENT)
+    path = tmp_path / "case.json"
+    path.write_text(serialize.dumps(findings), encoding="utf-8")
+    from_file = invoke(["classify", str(path), "--json"])
+    from_stdin = invoke(
+        ["classify", "-", "--json"], '{"anti_srp": "positive", "elevated_ck": "present"}'
+    )
+    overridden = invoke(["classify", str(path), "--elevated-ck", "absent", "--json"])
+    assert (from_file.exit_code, from_stdin.exit_code, overridden.exit_code) == (0, 0, 0)
+    expected = classify(findings)
+    assert serialize.loads(from_file.output, Classification) == expected
+    assert serialize.loads(from_stdin.output, Classification) == expected
+    assert serialize.loads(overridden.output, Classification) == classify(
+        attrs.evolve(findings, elevated_ck=Presence.ABSENT)
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "names"),
+    [
+        ('{"elevated_ck": "maybe"}', ["$.elevated_ck", '"maybe"']),
+        ("{not json", ["malformed JSON"]),
+        (b'{"anti_srp": "\xff"}', ["UTF-8"]),
+        ('{"kind": "classification"}', ["$.kind"]),
+    ],
+)
+def test_a_bad_document_is_a_one_line_data_error(
+    invoke: Invoke, document: str | bytes, names: list[str]
+) -> None:
+    result = invoke(["classify", "-"], document)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: invalid payload")
+    assert result.output.count("\n") == 1
+    for name in names:
+        assert name in result.output
+
+
+def test_classify_takes_a_document_or_the_example_not_both(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["classify", "-", "--example"], "{}")
+    assert result.exit_code == 2
+    assert "not both" in result.output
+
+
+@pytest.mark.parametrize(
+    ("topic", "cls"),
+    [
+        (None, Disease),
+        ("anti-srp", Subtype),
+        ("complications", Complication),
+        ("criteria", Criterion),
+        ("references", Reference),
+    ],
+)
+def test_show_json_gives_documents_valid_against_their_schema(
+    invoke: Invoke, topic: str | None, cls: type
+) -> None:
+    result = invoke(["show", "--json"] if topic is None else ["show", topic, "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    for item in document if isinstance(document, list) else [document]:
+        check(item, cls)
+        assert serialize.from_dict(item, cls) is not None
+    if topic is None:
+        assert serialize.from_dict(document, Disease) == catalog.IMNM
+
+
+@pytest.mark.parametrize(
+    ("kind", "cls"),
+    [("findings", Findings), ("classification", Classification), ("ontology_term", OntologyTerm)],
+)
+def test_schema_prints_the_json_schema_of_a_kind(invoke: Invoke, kind: str, cls: type) -> None:
+    result = invoke(["schema", kind])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema == serialize.json_schema(cls)

@@ -114,7 +114,7 @@ def test_json_lines_read_objects_keyed_by_field() -> None:
             }
         ),
         "",
-        json.dumps({"id": 7}),
+        json.dumps({"id": 7, "kind": "findings", "imnm_format": 1}),
     )
     assert rows == [(1, "A", HMGCR), (3, "7", Findings())]
 
@@ -124,9 +124,11 @@ def test_json_lines_read_objects_keyed_by_field() -> None:
     [
         ("{not json", None, "bad JSON"),
         ("[1, 2]", None, "expected a JSON object"),
-        ('{"anti_srp": null}', "anti_srp", "must be a string"),
-        ('{"anti_srp": "yes"}', "anti_srp", "must be one of"),
-        ('{"anti_SRP": "positive"}', "anti_SRP", "not a field"),
+        ('{"anti_srp": null}', "anti_srp", "got null"),
+        ('{"anti_srp": "yes"}', "anti_srp", '"positive", "negative", "not_tested"; got "yes"'),
+        ('{"anti_SRP": "positive"}', "anti_SRP", "unknown key"),
+        ('{"kind": "subtype"}', "kind", 'expected "findings"'),
+        ('{"anti_srp": 1, "elevated_ck": 2}', "anti_srp,elevated_ck", "$.elevated_ck: "),
     ],
 )
 def test_a_bad_json_line_is_reported_and_the_next_still_comes(
@@ -139,8 +141,13 @@ def test_a_bad_json_line_is_reported_and_the_next_still_comes(
     assert good == (2, None, Findings(anti_srp=Serology.POSITIVE))
 
 
-def test_unknown_json_keys_can_be_ignored() -> None:
-    assert jsonl_rows('{"age": 40}', ignore_extra=True) == [(1, None, Findings())]
+def test_unknown_json_keys_can_be_ignored_but_not_bad_fields() -> None:
+    rows = jsonl_rows(
+        '{"age": 40, "kind": "findings"}', '{"age": 4, "anti_srp": 1}', ignore_extra=True
+    )
+    assert rows[0] == (1, None, Findings())
+    assert isinstance(rows[1], RowError)
+    assert rows[1].field == "anti_srp"
 
 
 def test_run_batch_gives_each_row_one_result_or_one_error_in_order() -> None:

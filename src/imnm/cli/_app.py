@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, TextIO, TypeVar
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 import click
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from .. import __version__, catalog
+from .. import __version__, catalog, serialize
 from ..classifier import classify as classify_findings
+from ..criteria import CRITERIA
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
 from . import _render
@@ -85,10 +87,6 @@ def cli() -> None:
     """
 
 
-def _print_markdown(text: str) -> None:
-    Console(soft_wrap=False).print(Markdown(text))
-
-
 def _finding_options(command: _F) -> _F:
     for field in reversed(FIELDS):
         option = click.option(
@@ -102,13 +100,30 @@ def _finding_options(command: _F) -> _F:
     return command
 
 
+def _style_options(command: _F) -> _F:
+    json_option = click.option(
+        "--json", "style", flag_value="json", help="Print the wire format (JSON)."
+    )
+    markdown_option = click.option(
+        "--markdown", "style", flag_value="markdown", help="Print Markdown source."
+    )
+    return json_option(markdown_option(command))
+
+
+def _print_text(markdown: str, style: str | None) -> None:
+    if style == "markdown":
+        click.echo(markdown, nl=False)
+    else:
+        Console(soft_wrap=False).print(Markdown(markdown))
+
+
 @cli.command()
-@click.argument("document", type=click.File("r", encoding="utf-8"), required=False)
+@click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown source.")
+@_style_options
 @_finding_options
 def classify(
-    document: TextIO | None, example: bool, as_markdown: bool, **values: str | None
+    document: BinaryIO | None, example: bool, style: str | None, **values: str | None
 ) -> None:
     """Classify one patient's findings and explain the result.
 
@@ -123,27 +138,44 @@ def classify(
         raise click.UsageError(
             "give findings as options, a JSON DOCUMENT (- for stdin), or --example"
         )
-    base = EXAMPLE if example else Findings()
+    if document is not None:
+        base = serialize.loads(document.read(), Findings)
+    else:
+        base = EXAMPLE if example else Findings()
     cells = tuple(given.get(f.name, str(getattr(base, f.name).value)) for f in FIELDS)
     result = classify_findings(findings_from_cells(cells))
-    text = _render.classification_markdown(result)
-    if as_markdown:
-        click.echo(text, nl=False)
+    if style == "json":
+        click.echo(serialize.dumps(result))
     else:
-        _print_markdown(text)
+        _print_text(_render.classification_markdown(result), style)
 
 
-_TOPICS = (*(subtype.id for subtype in catalog.SUBTYPES), "complications", "criteria", "references")
+_COLLECTIONS: dict[str, tuple[object, ...]] = {
+    "complications": catalog.COMPLICATIONS,
+    "criteria": CRITERIA,
+    "references": catalog.REFERENCES,
+}
+_TOPICS = (*(subtype.id for subtype in catalog.SUBTYPES), *_COLLECTIONS)
 
 
 @cli.command()
-@click.argument("topic", required=False, type=click.Choice(_TOPICS))
-@click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown source.")
-def show(topic: str | None, as_markdown: bool) -> None:
+@click.argument("topic", required=False, metavar="[TOPIC]", type=click.Choice(_TOPICS))
+@_style_options
+def show(topic: str | None, style: str | None) -> None:
     """Show what the catalog knows: everything, or one TOPIC.
 
-    TOPIC is a subtype id, "complications", "criteria" or "references".
+    TOPIC is a subtype id, "complications", "criteria" or "references".  With
+    --json, a collection is a JSON array of documents.
     """
+    if style == "json":
+        if topic in _COLLECTIONS:
+            items = [serialize.to_dict(item) for item in _COLLECTIONS[topic]]
+            click.echo(json.dumps(items, ensure_ascii=False))
+        else:
+            click.echo(
+                serialize.dumps(catalog.IMNM if topic is None else catalog.get_subtype(topic))
+            )
+        return
     if topic is None:
         text = _render.disease_markdown(catalog.IMNM)
     elif topic == "complications":
@@ -154,10 +186,23 @@ def show(topic: str | None, as_markdown: bool) -> None:
         text = _render.references_markdown(catalog.REFERENCES)
     else:
         text = _render.subtype_markdown(catalog.get_subtype(topic))
-    if as_markdown:
-        click.echo(text, nl=False)
-    else:
-        _print_markdown(text)
+    _print_text(text, style)
+
+
+# The wire format's document kinds, by name.
+_KIND_TYPES = {kind: cls for cls, kind in serialize._KINDS.items()}
+
+
+@cli.command()
+@click.argument("kind", metavar="KIND", type=click.Choice(sorted(_KIND_TYPES)))
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of a KIND of document.
+
+    KIND is one of: findings, classification, and the catalog's autoantibody,
+    complication, criterion, disease, ontology_term, reference, statement,
+    subtype and therapy.
+    """
+    click.echo(json.dumps(serialize.json_schema(_KIND_TYPES[kind]), indent=2, ensure_ascii=False))
 
 
 @contextlib.contextmanager

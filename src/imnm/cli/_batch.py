@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from ..classifier import classify
-from ..errors import ImnmError, InvalidValue
+from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
+from ..serialize import from_dict
 from ._fields import FIELDS, findings_from_cells
 
 __all__ = [
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
 
 _FIELD_NAMES = frozenset(field.name for field in FIELDS)
+# What a findings document may hold: its fields and the wire format's envelope.
+_KEYS = _FIELD_NAMES | {"kind", "imnm_format"}
 
 
 class InputError(ImnmError, ValueError):
@@ -169,15 +172,18 @@ def _csv_rows(
 def read_jsonl(
     stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
 ) -> Iterator[Parsed | RowError]:
-    """Parse a JSON Lines stream of objects keyed by fields of :class:`imnm.Findings`.
+    """Parse a JSON Lines stream of findings documents, one a line.
 
-    An absent key means the field is not known.  Blank lines are skipped.
+    Each line is read as the wire format reads a findings document
+    (:func:`imnm.serialize.from_dict`): an absent key means the field is not
+    known, and ``"kind"`` and ``"imnm_format"`` may be given.  Blank lines are
+    skipped.
 
     Args:
         stream: The text, one JSON object a line.
         id_column: The key that holds each object's id, if it has one.
-        ignore_extra: Skip keys that are neither fields nor the id key instead
-            of refusing the row.
+        ignore_extra: Skip keys that are neither fields, the id key nor the
+            document envelope, instead of refusing the row.
     """
     for line, text in enumerate(stream, 1):
         if not text.strip():
@@ -193,24 +199,22 @@ def read_jsonl(
             continue
         raw_id = document.pop(id_column, None)
         row_id = None if raw_id is None else str(raw_id)
-        problem = _object_problem(document, ignore_extra)
-        if problem is not None:
-            field, value, message = problem
-            yield RowError(line=line, id=row_id, field=field, value=value, message=message)
-            continue
-        yield _parse(line, row_id, tuple(document.get(field.name) for field in FIELDS))
+        if ignore_extra:
+            document = {key: value for key, value in document.items() if key in _KEYS}
+        try:
+            yield (line, row_id, from_dict(document, Findings))
+        except InvalidPayload as error:
+            yield _payload_error(line, row_id, error.problems)
 
 
-def _object_problem(
-    document: dict[str, object], ignore_extra: bool
-) -> tuple[str | None, object, str] | None:
-    for key, value in document.items():
-        if key not in _FIELD_NAMES:
-            if not ignore_extra:
-                return (key, None, "is not a field of the findings")
-        elif not isinstance(value, str):
-            return (key, value, "must be a string")
-    return None
+def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> RowError:
+    # Each problem reads "$.<field>: <message>"; a row has one error, naming every field.
+    split = [problem.partition(": ") for problem in problems]
+    fields = [path.removeprefix("$.") for path, _, _ in split if path.startswith("$.")]
+    message = split[0][2] if len(problems) == 1 else "; ".join(problems)
+    return RowError(
+        line=line, id=row_id, field=",".join(fields) or None, value=None, message=message
+    )
 
 
 def run_batch(
