@@ -125,6 +125,7 @@ def test_json_lines_read_objects_keyed_by_field() -> None:
         ("{not json", None, "bad JSON"),
         ("[1, 2]", None, "expected a JSON object"),
         ('{"anti_srp": null}', "anti_srp", "got null"),
+        ('{"anti_srp": ["positive"]}', "anti_srp", "got an array"),
         ('{"anti_srp": "yes"}', "anti_srp", '"positive", "negative", "not_tested"; got "yes"'),
         ('{"anti_SRP": "positive"}', "anti_SRP", "unknown key"),
         ('{"kind": "subtype"}', "kind", 'expected "findings"'),

@@ -11,9 +11,10 @@ raises :class:`InputError`, before any row is read.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
@@ -202,9 +203,22 @@ def read_jsonl(
         if ignore_extra:
             document = {key: value for key, value in document.items() if key in _KEYS}
         try:
-            yield (line, row_id, from_dict(document, Findings))
+            yield (line, row_id, _findings_from_document(document))
         except InvalidPayload as error:
             yield _payload_error(line, row_id, error.problems)
+
+
+def _findings_from_document(document: dict[str, Any]) -> Findings:
+    try:
+        return _findings_from_items(tuple(document.items()))
+    except TypeError:  # a list or object value cannot be a cache key; the reader refuses it
+        return from_dict(document, Findings)
+
+
+# As for CSV cells: repeated documents are read once (see findings_from_cells).
+@functools.lru_cache(maxsize=8192)
+def _findings_from_items(items: tuple[tuple[str, Any], ...]) -> Findings:
+    return from_dict(dict(items), Findings)
 
 
 def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> RowError:
