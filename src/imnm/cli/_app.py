@@ -22,6 +22,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from .. import __version__, catalog, serialize
+from .._schema import _attribute_docs
 from ..classifier import classify as classify_findings
 from ..criteria import CRITERIA
 from ..errors import ImnmError
@@ -88,13 +89,15 @@ def cli() -> None:
 
 
 def _finding_options(command: _F) -> _F:
+    # The same words as the Findings docstring and the JSON Schema.
+    docs = _attribute_docs(Findings)
     for field in reversed(FIELDS):
         option = click.option(
             field.option,
             field.name,
             type=click.Choice(field.values),
             default=None,
-            help=f"{field.name.replace('_', ' ')} (default: {field.default.value})",
+            help=f"{docs[field.name]} Default: {field.default.value}.",
         )
         command = option(command)
     return command
