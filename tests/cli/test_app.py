@@ -379,3 +379,61 @@ def test_schema_prints_the_json_schema_of_a_kind(invoke: Invoke, kind: str, cls:
     schema = json.loads(result.output)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema == serialize.json_schema(cls)
+
+
+def test_classify_format_json_is_the_same_as_the_json_flag(invoke: Invoke) -> None:
+    assert invoke(["classify", "--example", "--format", "json"]).output == (
+        invoke(["classify", "--example", "--json"]).output
+    )
+
+
+def test_classify_prints_a_phenopacket_that_reads_back_to_its_findings(invoke: Invoke) -> None:
+    from imnm.interop import from_phenopacket
+
+    result = invoke(
+        [
+            "classify",
+            "--example",
+            "--format",
+            "phenopacket",
+            "--subject-id",
+            "p-7",
+            "--created",
+            "2024-05-01T12:00:00",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    packet = json.loads(result.output)
+    assert packet["subject"]["id"] == "p-7"
+    assert packet["metaData"]["created"] == "2024-05-01T12:00:00Z"
+    assert [d["term"]["id"] for d in packet["diseases"]] == ["ORPHA:206569"]
+    # A phenopacket carries neither statin exposure nor extra-muscular features.
+    assert from_phenopacket(packet) == attrs.evolve(
+        EXAMPLE, statin_exposure=Presence.UNKNOWN, extramuscular_features=Presence.UNKNOWN
+    )
+
+
+def test_classify_prints_a_fhir_condition_for_the_patient_reference(invoke: Invoke) -> None:
+    result = invoke(
+        [
+            "classify",
+            "--anti-srp",
+            "positive",
+            "--format",
+            "fhir",
+            "--patient-reference",
+            "Patient/9",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    condition = json.loads(result.output)
+    assert condition["resourceType"] == "Condition"
+    assert condition["subject"] == {"reference": "Patient/9"}
+    # Anti-SRP alone: the criteria lack data, so the Condition is not confirmed.
+    assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
+
+
+def test_show_does_not_offer_the_interop_formats(invoke: Invoke) -> None:
+    result = invoke(["show", "--format", "fhir"])
+    assert result.exit_code == 2
+    assert "Usage:" in result.output

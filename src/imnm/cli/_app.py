@@ -8,6 +8,7 @@ exit status 2 for a usage error (with the usage line), 1 for bad data.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import os
@@ -103,14 +104,28 @@ def _finding_options(command: _F) -> _F:
     return command
 
 
-def _style_options(command: _F) -> _F:
-    json_option = click.option(
-        "--json", "style", flag_value="json", help="Print the wire format (JSON)."
-    )
-    markdown_option = click.option(
-        "--markdown", "style", flag_value="markdown", help="Print Markdown source."
-    )
-    return json_option(markdown_option(command))
+_STYLES = ("text", "markdown", "json")
+
+
+def _style_options(*more_styles: str) -> Callable[[_F], _F]:
+    # --json and --markdown are short for --format json / markdown (one destination).
+    def decorate(command: _F) -> _F:
+        format_option = click.option(
+            "--format",
+            "style",
+            type=click.Choice((*_STYLES, *more_styles)),
+            default=None,
+            help="How to print the result (default: text).",
+        )
+        json_option = click.option(
+            "--json", "style", flag_value="json", help="Print the wire format (JSON)."
+        )
+        markdown_option = click.option(
+            "--markdown", "style", flag_value="markdown", help="Print Markdown source."
+        )
+        return format_option(json_option(markdown_option(command)))
+
+    return decorate
 
 
 def _print_text(markdown: str, style: str | None) -> None:
@@ -123,16 +138,42 @@ def _print_text(markdown: str, style: str | None) -> None:
 @cli.command()
 @click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
-@_style_options
+@_style_options("phenopacket", "fhir")
+@click.option(
+    "--subject-id",
+    default="subject-1",
+    show_default=True,
+    help="With --format phenopacket: the subject's id.",
+)
+@click.option(
+    "--created",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="With --format phenopacket: when it was made (UTC if no offset; default: now).",
+)
+@click.option(
+    "--patient-reference",
+    default="Patient/subject-1",
+    show_default=True,
+    help="With --format fhir: the Condition's subject reference.",
+)
 @_finding_options
 def classify(
-    document: BinaryIO | None, example: bool, style: str | None, **values: str | None
+    document: BinaryIO | None,
+    example: bool,
+    style: str | None,
+    subject_id: str,
+    created: dt.datetime | None,
+    patient_reference: str,
+    **values: str | None,
 ) -> None:
     """Classify one patient's findings and explain the result.
 
     Give the findings as options (a field not given is unknown), as a
     findings DOCUMENT in JSON (a file, or - for standard input), or start
-    from --example; options override the document or the example.
+    from --example; options override the document or the example.  Besides
+    text, Markdown and the wire format (JSON), the result can be printed as a
+    GA4GH Phenopacket v2 or an HL7 FHIR R4 Condition.
     """
     given = {name: value for name, value in values.items() if value is not None}
     if document is not None and example:
@@ -149,6 +190,19 @@ def classify(
     result = classify_findings(findings_from_cells(cells))
     if style == "json":
         click.echo(serialize.dumps(result))
+    elif style == "phenopacket":
+        from ..interop.phenopacket import to_phenopacket
+
+        # The command line is the edge where reading the clock belongs.
+        when = dt.datetime.now(dt.timezone.utc) if created is None else created
+        when = when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+        packet = to_phenopacket(result.findings, result, subject_id=subject_id, created=when)
+        click.echo(json.dumps(packet, ensure_ascii=False, indent=2))
+    elif style == "fhir":
+        from ..interop.fhir import to_fhir_condition
+
+        condition = to_fhir_condition(result.findings, result, patient_reference=patient_reference)
+        click.echo(json.dumps(condition, ensure_ascii=False, indent=2))
     else:
         _print_text(_render.classification_markdown(result), style)
 
@@ -163,7 +217,7 @@ _TOPICS = (*(subtype.id for subtype in catalog.SUBTYPES), *_COLLECTIONS)
 
 @cli.command()
 @click.argument("topic", required=False, metavar="[TOPIC]", type=click.Choice(_TOPICS))
-@_style_options
+@_style_options()
 def show(topic: str | None, style: str | None) -> None:
     """Show what the catalog knows: everything, or one TOPIC.
 
