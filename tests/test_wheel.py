@@ -27,13 +27,15 @@ SOURCE = ROOT / "src" / "imnm"
 # glob names fails the test: add a glob only for what users need at run time.
 SHIPPED = ("**/*.py", "py.typed", "schemas/*.json")
 # What the sdist holds besides PKG-INFO: enough to build the wheel and to run
-# the tests (tools/ holds the API snapshot generator that a test runs), and the
+# the tests (tools/ holds the API snapshot generator that a test runs; examples/
+# the made-up cohort that README and the CLI tests use), and the
 # .gitignore that hatchling adds so that a build from the sdist skips caches.
 SDIST_TOP_LEVEL = frozenset(
     {
         "src",
         "tests",
         "tools",
+        "examples",
         "README.md",
         "CHANGELOG.md",
         "LICENSE",

@@ -1,0 +1,253 @@
+"""The catalog's knowledge and a classification, rendered as Markdown.
+
+Pure functions from model objects to Markdown text: the command line prints
+them (raw with ``--markdown``, rendered for the terminal otherwise), and a
+documentation site can include the same text.  Every statement keeps its
+published sources as numbered citations, listed at the end of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..catalog import IMNM, SOURCE_PAGE
+from ..classifier import Classification
+from ..criteria import CRITERIA, Criterion
+from ..model import Complication, Disease, Reference, Statement, Subtype, Therapy
+from ._fields import FIELDS
+
+__all__ = [
+    "DISCLAIMER",
+    "classification_markdown",
+    "complications_markdown",
+    "criteria_markdown",
+    "disease_markdown",
+    "references_markdown",
+    "subtype_markdown",
+]
+
+#: Closes every rendering that could be read as advice.
+DISCLAIMER = "*imnm informs; it does not diagnose. Findings are for a clinician to interpret.*"
+
+
+class _Citations:
+    """Cites references by their number on the source page, and lists those cited.
+
+    Numbering every reference as the source page does keeps "[4]" meaning the
+    same source in every rendering (and in the catalog's own notes).
+    """
+
+    def __init__(self, numbering: Iterable[Reference] = IMNM.references) -> None:
+        self._numbers = {reference: number for number, reference in enumerate(numbering, 1)}
+        self._cited: dict[Reference, int] = {}
+
+    def cite(self, references: Iterable[Reference]) -> str:
+        numbers = []
+        for reference in references:
+            number = self._numbers.setdefault(reference, len(self._numbers) + 1)
+            self._cited[reference] = number
+            numbers.append(number)
+        return f" [{', '.join(map(str, numbers))}]" if numbers else ""
+
+    def markdown(self, level: int) -> list[str]:
+        if not self._cited:
+            return []
+        lines = [_heading(level, "References"), ""]
+        for reference, number in sorted(self._cited.items(), key=lambda item: item[1]):
+            lines.append(f"- [{number}] {reference.citation} <{reference.url}>")
+            if reference.note is not None:
+                lines.append(f"  *Note:* {reference.note}")
+        lines.append("")
+        return lines
+
+
+def _heading(level: int, text: str) -> str:
+    return f"{'#' * level} {text}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _statements(statements: Iterable[Statement], citations: _Citations) -> list[str]:
+    return [f"- {s.text}{citations.cite(s.references)}" for s in statements]
+
+
+def _finish(lines: list[str], citations: _Citations, level: int, *, disclaim: bool = False) -> str:
+    lines += citations.markdown(level)
+    if disclaim:
+        lines += [DISCLAIMER, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _therapy(therapy: Therapy, citations: _Citations) -> list[str]:
+    lines = [f"- **{therapy.name}.** {therapy.recommendation}{citations.cite(therapy.references)}"]
+    if therapy.caveat is not None:
+        lines.append(f"  *Caveat:* {therapy.caveat}")
+    return lines
+
+
+def _subtype_lines(subtype: Subtype, level: int, citations: _Citations) -> list[str]:
+    lines = [_heading(level, f"{subtype.name} (`{subtype.id}`)"), "", subtype.serum_finding, ""]
+    if subtype.autoantibody is not None:
+        antibody = subtype.autoantibody
+        term = antibody.positivity_term
+        lines += [
+            f"Autoantibody: {antibody.name}, against {antibody.target_antigen} "
+            f"({term.id} {term.label}).",
+            "",
+        ]
+    lines += [_heading(level + 1, "Presentation"), ""]
+    lines += [*_statements(subtype.presentation, citations), ""]
+    if subtype.therapies:
+        lines += [_heading(level + 1, "Therapies"), ""]
+        for therapy in subtype.therapies:
+            lines += _therapy(therapy, citations)
+        lines.append("")
+    if subtype.conditions_to_rule_out:
+        lines += [_heading(level + 1, "Conditions to rule out"), ""]
+        lines += [*(f"- {condition}" for condition in subtype.conditions_to_rule_out), ""]
+    if subtype.complications:
+        lines += [_heading(level + 1, "Complications reported"), ""]
+        lines += [*(f"- {c.name} (`{c.id}`)" for c in subtype.complications), ""]
+    return lines
+
+
+def subtype_markdown(subtype: Subtype, *, level: int = 1) -> str:
+    """One form of IMNM: serology, presentation, therapies, what to rule out.
+
+    Args:
+        subtype: A catalog subtype.
+        level: The Markdown heading level of its title.
+    """
+    citations = _Citations()
+    return _finish(_subtype_lines(subtype, level, citations), citations, level + 1)
+
+
+def _complication_lines(complications: Iterable[Complication], level: int) -> list[str]:
+    lines = []
+    for complication in complications:
+        terms = "; ".join(f"{term.id} {term.label}" for term in complication.terms)
+        reported = ", ".join(f"`{s}`" for s in sorted(complication.reported_for))
+        lines += [
+            _heading(level, f"{complication.name} (`{complication.id}`)"),
+            "",
+            complication.description,
+            "",
+            f"HPO: {terms}. Reported in particular for: {reported}.",
+            "",
+        ]
+    return lines
+
+
+def complications_markdown(disease: Disease = IMNM, *, level: int = 1) -> str:
+    """The complications reported in a disease, with their HPO terms.
+
+    Args:
+        disease: The disease, by default ``imnm.catalog.IMNM``.
+        level: The Markdown heading level of the title.
+    """
+    lines = [_heading(level, "Complications"), "", disease.complications_statement, ""]
+    lines += _complication_lines(disease.complications, level + 1)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _criterion_lines(criteria: Iterable[Criterion], level: int, citations: _Citations) -> list[str]:
+    lines = []
+    for criterion in criteria:
+        lines += [
+            _heading(level, f"{criterion.title} (`{criterion.id}`)"),
+            "",
+            f"{criterion.description}{citations.cite(criterion.references)}",
+            "",
+        ]
+        if criterion.caveat is not None:
+            lines += [f"*Caveat:* {criterion.caveat}", ""]
+    return lines
+
+
+def criteria_markdown(criteria: Iterable[Criterion] = CRITERIA, *, level: int = 1) -> str:
+    """The classification rules, serology first, each with its sources.
+
+    Args:
+        criteria: The rules, by default every one in ``imnm.criteria.CRITERIA``.
+        level: The Markdown heading level of the title.
+    """
+    citations = _Citations()
+    lines = [_heading(level, "Classification criteria (ENMC 2016)"), ""]
+    lines += _criterion_lines(criteria, level + 1, citations)
+    return _finish(lines, citations, level + 1)
+
+
+def references_markdown(references: Iterable[Reference], *, level: int = 1) -> str:
+    """A numbered list of references in AMA style, with DOI links and notes.
+
+    Args:
+        references: Catalog references, e.g. ``imnm.catalog.REFERENCES``.
+        level: The Markdown heading level of the title.
+    """
+    citations = _Citations()
+    citations.cite(references)
+    return _finish([], citations, level)
+
+
+def disease_markdown(disease: Disease = IMNM, *, level: int = 1) -> str:
+    """Everything the catalog knows: codes, facts, forms, complications, criteria, sources.
+
+    References are numbered as the disease lists them (the source page's order),
+    and every one is listed.
+
+    Args:
+        disease: The disease, by default ``imnm.catalog.IMNM``.
+        level: The Markdown heading level of the title.
+    """
+    citations = _Citations(disease.references)
+    citations.cite(disease.references)
+    sub = level + 1
+    lines = [_heading(level, f"{disease.name} ({disease.abbreviation})"), ""]
+    lines += [f"Source: {SOURCE_PAGE}", "", "| Code | Label |", "|---|---|"]
+    lines += [f"| {term.id} | {_cell(term.label)} |" for term in disease.codes]
+    lines += ["", f"Hallmark: {disease.hallmark.label} ({disease.hallmark.id}).", ""]
+    lines += [*_statements(disease.facts, citations), ""]
+    lines += [_heading(sub, "Forms"), ""]
+    for subtype in disease.subtypes:
+        lines += _subtype_lines(subtype, sub + 1, citations)
+    lines += [_heading(sub, "Complications"), "", disease.complications_statement, ""]
+    lines += _complication_lines(disease.complications, sub + 1)
+    lines += [_heading(sub, "Classification criteria (ENMC 2016)"), ""]
+    lines += _criterion_lines(CRITERIA, sub + 1, citations)
+    return _finish(lines, citations, sub, disclaim=True)
+
+
+def classification_markdown(classification: Classification) -> str:
+    """A classification explained: the findings, each rule with its source, what to do next.
+
+    Args:
+        classification: What :func:`imnm.classify` returned.
+    """
+    citations = _Citations()
+    findings = classification.findings
+    lines = [_heading(1, classification.summary), ""]
+    lines += ["| Finding | Value |", "|---|---|"]
+    lines += [f"| `{f.name}` | {getattr(findings, f.name).value} |" for f in FIELDS]
+    lines += ["", _heading(2, "Rules"), "", "| Rule | Outcome | Findings read | Source |"]
+    lines.append("|---|---|---|---|")
+    caveats = []
+    for result in classification.explanation:
+        criterion = result.criterion
+        lines.append(
+            f"| {_cell(criterion.title)} | {result.outcome.value.replace('_', ' ')} "
+            f"| {_cell(result.detail)} | {citations.cite(criterion.references).strip()} |"
+        )
+        if criterion.caveat is not None:
+            caveats.append(f"- *{criterion.title}:* {criterion.caveat}")
+    lines.append("")
+    if caveats:
+        lines += ["Caveats:", "", *caveats, ""]
+    if classification.next_steps:
+        lines += [_heading(2, "Next steps"), ""]
+        lines += [*(f"- {step}" for step in classification.next_steps), ""]
+    if classification.notes:
+        lines += [_heading(2, "Notes"), ""]
+        lines += [*_statements(classification.notes, citations), ""]
+    return _finish(lines, citations, 2, disclaim=True)

@@ -1,0 +1,54 @@
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+import pytest
+
+from imnm.cli._output import Writer, format_for
+
+COLUMNS = ("line", "id", "subtype")
+ROWS = [(2, "a", "anti-srp"), (3, None, None)]
+
+
+def write(fmt: str, rows: Sequence[tuple[object, ...]]) -> str:
+    stream = io.StringIO()
+    writer = Writer(stream, fmt, COLUMNS)
+    for row in rows:
+        writer.write(row)
+    writer.close()
+    return stream.getvalue()
+
+
+def test_csv_has_a_header_and_empty_cells_for_none() -> None:
+    assert list(csv.reader(io.StringIO(write("csv", ROWS)))) == [
+        ["line", "id", "subtype"],
+        ["2", "a", "anti-srp"],
+        ["3", "", ""],
+    ]
+
+
+def test_json_lines_hold_one_object_per_row_with_null_for_none() -> None:
+    lines = write("jsonl", ROWS).splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"line": 2, "id": "a", "subtype": "anti-srp"},
+        {"line": 3, "id": None, "subtype": None},
+    ]
+
+
+@pytest.mark.parametrize("rows", [ROWS, ROWS[:1], []])
+def test_json_is_one_array_of_objects(rows: list[tuple[object, ...]]) -> None:
+    assert json.loads(write("json", rows)) == [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="xml"):
+        Writer(io.StringIO(), "xml", COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [("a.csv", "csv"), ("A.JSONL", "jsonl"), ("a.ndjson", "jsonl"), ("a.json", "json"), ("a", "x")],
+)
+def test_format_follows_the_extension(path: str, fmt: str) -> None:
+    assert format_for(path, "x") == fmt
