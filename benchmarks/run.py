@@ -28,6 +28,7 @@ The baselines:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import enum
@@ -130,10 +131,12 @@ def _timed(workload: Workload) -> float:
         gc.enable()
 
 
-def _run_python(code: str, *args: str, env: dict[str, str] | None = None) -> str:
-    out = subprocess.run(
-        [sys.executable, *args, "-c", code], capture_output=True, text=True, check=True, env=env
-    )
+def _run_python(
+    code: str, *argv: str, options: Sequence[str] = (), env: dict[str, str] | None = None
+) -> str:
+    """What a fresh interpreter prints running *code* with *argv*."""
+    command = [sys.executable, *options, "-c", code, *argv]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return out.stdout + out.stderr
 
 
@@ -339,26 +342,27 @@ def _pydantic_version() -> str:
 
 # --- 3. imnm batch --------------------------------------------------------------------------
 
+# Run in a fresh process per measurement: RUSAGE_CHILDREN then reports the
+# peak resident memory of that one `imnm batch` run.
 _PEAK_RSS = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
-with open(sys.argv[2], "rb") as source, open(sys.argv[3], "wb") as sink:
-    subprocess.run([sys.argv[1], "batch", "-"], stdin=source, stdout=sink, check=True)
+subprocess.run([sys.argv[1], "batch", sys.argv[2], sys.argv[3]], check=True)
 seconds = time.perf_counter() - start
 print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
 def write_csv(path: Path, rows: int) -> None:
-    """A CSV of *rows* findings, drawn from every combination, with an id column."""
+    """A CSV of *rows* findings with an id column, each drawn at random from every combination."""
     combos = [
         [value.value for value in values] for values in itertools.product(*_FIELD_VALUES.values())
     ]
+    draw = random.Random(8).choice
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["id", *_FIELD_VALUES])
-        for index in range(rows):
-            writer.writerow([f"p{index}", *combos[index % len(combos)]])
+        writer.writerows([f"p{index}", *draw(combos)] for index in range(rows))
 
 
 def bench_batch(sizes: Sizes) -> Iterator[Row]:
@@ -374,12 +378,14 @@ def bench_batch(sizes: Sizes) -> Iterator[Row]:
             verdict="not measured",
         )
         return
-    with tempfile.TemporaryDirectory(prefix="imnm-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="imnm-bench-") as folder, _bytecode() as env:
+        source, sink = Path(folder, "in.csv"), Path(folder, "out.csv")
+        write_csv(source, 10)
+        _run_python(_PEAK_RSS, script, str(source), str(sink), env=env)
         for rows in sizes.batch_rows:
-            source, sink = Path(folder, "in.csv"), Path(folder, "out.csv")
             write_csv(source, rows)
             runs = [
-                _run_python(_PEAK_RSS, "-", script, str(source), str(sink)).split()
+                _run_python(_PEAK_RSS, script, str(source), str(sink), env=env).split()
                 for _ in range(max(1, sizes.processes // 5))
             ]
             seconds = statistics.median(float(run[0]) for run in runs)
@@ -393,6 +399,20 @@ def bench_batch(sizes: Sizes) -> Iterator[Row]:
                 target=">= 100,000 rows/s; < 150 MB",
                 verdict=_verdict(rate >= 100_000 and peak_mb < 150),
             )
+
+
+@contextlib.contextmanager
+def _bytecode() -> Iterator[dict[str, str]]:
+    """An environment in which child interpreters import from cached bytecode.
+
+    As after `pip install`, every module then imports from bytecode, even where
+    the environment says not to write any (PYTHONDONTWRITEBYTECODE): the first
+    run fills a private cache that serves every later run, on both sides alike.
+    """
+    with tempfile.TemporaryDirectory(prefix="imnm-bench-pyc-") as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache
+        yield env
 
 
 # --- 4. Import cost -------------------------------------------------------------------------
@@ -409,13 +429,8 @@ _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 def bench_import(sizes: Sizes) -> Iterator[Row]:
     """Wall time of fresh interpreters importing imnm and its dependencies."""
-    with tempfile.TemporaryDirectory(prefix="imnm-bench-pyc-") as cache:
-        # As after `pip install`, every module imports from cached bytecode, even
-        # where the environment says not to write any (PYTHONDONTWRITEBYTECODE):
-        # a warm-up run fills a private cache that serves both sides alike.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = cache
-        for code in _IMPORTS.values():
+    with _bytecode() as env:
+        for code in _IMPORTS.values():  # warm-up: fills the bytecode cache
             _run_python(code, env=env)
         times: dict[str, list[float]] = {name: [] for name in _IMPORTS}
         own: list[float] = []
@@ -467,7 +482,7 @@ def bench_import(sizes: Sizes) -> Iterator[Row]:
 
 def _own_import_time(env: dict[str, str]) -> float:
     """Seconds spent in imnm's own modules (self time), by ``-X importtime``."""
-    report = _run_python("import imnm", "-X", "importtime", env=env)
+    report = _run_python("import imnm", options=("-X", "importtime"), env=env)
     micros = sum(
         int(match[1])
         for match in _IMPORT_LINE.finditer(report)

@@ -272,6 +272,15 @@ def test_the_installed_script_runs_the_example() -> None:
     assert classify(EXAMPLE).summary in completed.stdout
 
 
+def test_loading_the_commands_leaves_out_what_batch_does_not_use() -> None:
+    # Start-up is paid once per batch run: Markdown rendering, the progress bar
+    # and the package metadata are imported only by the commands that use them.
+    heavy = ("rich.markdown", "rich.progress", "importlib.metadata")
+    code = f"import sys, imnm.cli._app; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_main_runs_the_command_and_exits_with_its_status(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

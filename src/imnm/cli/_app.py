@@ -19,10 +19,8 @@ from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from .. import __version__, catalog, serialize
+from .. import catalog, serialize
 from .._schema import _attribute_docs
 from ..classifier import classify as classify_findings
 from ..criteria import CRITERIA
@@ -81,7 +79,10 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="imnm", message="%(prog)s %(version)s")
+# The version is read from the package metadata only when --version asks for it.
+@click.version_option(
+    None, "--version", package_name="imnm", prog_name="imnm", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Knowledge about immune-mediated necrotizing myopathy (IMNM), and its classifier.
 
@@ -132,6 +133,9 @@ def _print_text(markdown: str, style: str | None) -> None:
     if style == "markdown":
         click.echo(markdown, nl=False)
     else:
+        # Imported here: rendering Markdown costs more to import than all `imnm batch` needs.
+        from rich.markdown import Markdown
+
         Console(soft_wrap=False).print(Markdown(markdown))
 
 
@@ -328,6 +332,14 @@ def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
 def _with_progress(
     rows: Iterable[Parsed | RowError], raw: IO[bytes], size: int | None, console: Console
 ) -> Iterator[Parsed | RowError]:
+    from rich.progress import (  # only a terminal shows progress: imported when one does
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
