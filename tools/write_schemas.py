@@ -18,9 +18,9 @@ def main() -> None:
     """Write every schema, and remove schema files of kinds that no longer exist."""
     SCHEMAS.mkdir(exist_ok=True)
     written = set()
-    for cls in serialize._KINDS:
+    for kind, cls in serialize.DOCUMENT_KINDS.items():
+        path = SCHEMAS / f"{kind}.json"
         schema = serialize.json_schema(cls)
-        path = SCHEMAS / f"{schema['properties']['kind']['const']}.json"
         path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.add(path)
     for stale in set(SCHEMAS.glob("*.json")) - written:

@@ -38,7 +38,7 @@ import operator
 import re
 import types
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import accumulate
 from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
@@ -73,6 +73,7 @@ from .model import (
 )
 
 __all__ = [
+    "DOCUMENT_KINDS",
     "FORMAT_VERSION",
     "MAX_DEPTH",
     "MAX_DOCUMENT_SIZE",
@@ -96,21 +97,27 @@ MAX_DEPTH: Final = 32
 The deepest valid document (the catalog) nests 8 levels.
 """
 
-# The document kinds, by the type a document holds.  A kind is part of the
-# wire format: renaming a class must not change it.
-_KINDS: Final[dict[type, str]] = {
-    Autoantibody: "autoantibody",
-    Classification: "classification",
-    Complication: "complication",
-    Criterion: "criterion",
-    Disease: "disease",
-    Findings: "findings",
-    OntologyTerm: "ontology_term",
-    Reference: "reference",
-    Statement: "statement",
-    Subtype: "subtype",
-    Therapy: "therapy",
-}
+DOCUMENT_KINDS: Final[Mapping[str, type]] = types.MappingProxyType(
+    {
+        "autoantibody": Autoantibody,
+        "classification": Classification,
+        "complication": Complication,
+        "criterion": Criterion,
+        "disease": Disease,
+        "findings": Findings,
+        "ontology_term": OntologyTerm,
+        "reference": Reference,
+        "statement": Statement,
+        "subtype": Subtype,
+        "therapy": Therapy,
+    }
+)
+"""Every document kind of the wire format, with the type a document of that kind holds.
+
+A kind is part of the wire format (the ``"kind"`` of a document and the name of
+its schema, ``imnm/schemas/<kind>.json``): renaming a class does not change it.
+"""
+_KINDS: Final[dict[type, str]] = {cls: kind for kind, cls in DOCUMENT_KINDS.items()}
 
 # Catalog entities a classification names by id: how to look one up, and all of them.
 _BY_ID: Final[dict[type, tuple[Callable[[str], Any], tuple[Any, ...]]]] = {

@@ -250,12 +250,8 @@ def show(topic: str | None, style: str | None) -> None:
     _print_text(text, style)
 
 
-# The wire format's document kinds, by name.
-_KIND_TYPES = {kind: cls for cls, kind in serialize._KINDS.items()}
-
-
 @cli.command()
-@click.argument("kind", metavar="KIND", type=click.Choice(sorted(_KIND_TYPES)))
+@click.argument("kind", metavar="KIND", type=click.Choice(sorted(serialize.DOCUMENT_KINDS)))
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a KIND of document.
 
@@ -263,7 +259,11 @@ def schema(kind: str) -> None:
     complication, criterion, disease, ontology_term, reference, statement,
     subtype and therapy.
     """
-    click.echo(json.dumps(serialize.json_schema(_KIND_TYPES[kind]), indent=2, ensure_ascii=False))
+    click.echo(
+        json.dumps(
+            serialize.json_schema(serialize.DOCUMENT_KINDS[kind]), indent=2, ensure_ascii=False
+        )
+    )
 
 
 @contextlib.contextmanager
