@@ -53,7 +53,7 @@ snapshot, lines starting with '+' are in the code).
 
 If the change is intended:
   1. Run `{UPDATE_COMMAND}` and commit tests/api/public_api.txt.
-  2. Record it in CHANGELOG.md under ## [Unreleased], with the heading it belongs to:
+  2. Record it in CHANGELOG.md under ## Unreleased, with the heading it belongs to:
      - Added: a new name, parameter with a default, field with a default, enum member
        or optional schema property -> minor release.
      - Changed: a different signature, type, default, value or schema -> major release

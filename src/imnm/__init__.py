@@ -27,7 +27,7 @@ from .model import (
 
 if TYPE_CHECKING:
     __version__: str
-    """The installed version of imnm, e.g. ``"0.1.0"``."""
+    """The installed version of imnm, e.g. ``"1.2.3"``."""
 else:
 
     def __getattr__(name: str) -> str:
