@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import subprocess
 import sys
 from importlib.metadata import version
@@ -10,15 +11,19 @@ import pytest
 
 import imnm
 
-PUBLIC_MODULES = [
-    "imnm",
-    "imnm.catalog",
-    "imnm.criteria",
-    "imnm.errors",
-    "imnm.model",
-    "imnm.findings",
-    "imnm.classifier",
+# Every module whose dotted name has no part starting with "_": the public API.
+PUBLIC_MODULES = ["imnm"] + [
+    module.name
+    for module in pkgutil.walk_packages(imnm.__path__, "imnm.")
+    if not any(part.startswith("_") for part in module.name.split("."))
 ]
+
+
+def test_the_public_modules_are_found() -> None:
+    # Guards the discovery above: a broken walk would silently test nothing.
+    assert {"imnm.classifier", "imnm.serialize", "imnm.interop.fhir", "imnm.cli"} <= set(
+        PUBLIC_MODULES
+    )
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)
