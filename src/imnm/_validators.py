@@ -75,8 +75,7 @@ def instance_of(cls: type | tuple[type, ...], expected: str) -> Validator:
     """Accept an instance of *cls*, described as *expected*."""
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        # bool is an int subclass, but True is never a year or a count.
-        if not isinstance(value, cls) or (isinstance(value, bool) and bool not in _as_tuple(cls)):
+        if not isinstance(value, cls):
             raise InvalidValue(attribute.name, value, f"must be {expected}")
 
     return check
@@ -142,7 +141,3 @@ def frozenset_of(choices: frozenset[str], expected: str) -> Validator:
             )
 
     return with_schema(check, items={"enum": sorted(choices)}, uniqueItems=True)
-
-
-def _as_tuple(cls: type | tuple[type, ...]) -> tuple[type, ...]:
-    return cls if isinstance(cls, tuple) else (cls,)
