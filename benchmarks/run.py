@@ -495,6 +495,51 @@ def bench_paths(sizes: Sizes) -> Iterator[Row]:
                     target="<= 2x",
                     verdict=_verdict(ratio <= 2),
                 )
+    yield from bench_first_use()
+
+
+# Run in a fresh process: the first use of every canonical document fills the
+# fast path's tables (imnm._fastwire).  With an argument, the memory they take
+# (tracemalloc, which slows the run) instead of the time.
+_FIRST_USE = f"""
+import sys, time, tracemalloc
+sys.path.insert(0, {_HERE!r})
+import run
+from imnm import classify, serialize
+combos = run.all_findings()
+pairs = [(f, classify(f)) for f in combos]  # the classifier's own memo: not counted
+serialize.dumps(combos[0])  # imports and builds the converters: not counted
+if len(sys.argv) > 1:
+    tracemalloc.start()
+start = time.process_time()
+for findings, result in pairs:
+    serialize.loads(serialize.dumps(findings), type(findings))
+    serialize.loads(serialize.dumps(result), type(result))
+seconds = time.process_time() - start
+print(seconds / (2 * len(pairs)), tracemalloc.get_traced_memory()[0])
+"""
+
+
+def bench_first_use() -> Iterator[Row]:
+    """What the fast path's tables cost: memory once full, and time to fill each entry."""
+    seconds = float(_run_python(_FIRST_USE).split()[0])
+    memory = int(_run_python(_FIRST_USE, "memory").split()[1])
+    yield Row(
+        name="fast path tables, filled by every findings and classification",
+        subject=f"{memory / 1e6:,.1f} MB",
+        baseline="",
+        ratio="",
+        target="(reported)",
+        verdict="",
+    )
+    yield Row(
+        name="first round trip of each of them (fills its entry)",
+        subject=_us(seconds),
+        baseline="",
+        ratio="",
+        target="(reported)",
+        verdict="",
+    )
 
 
 def compare_many(workloads: dict[str, Workload], *, items: int, rounds: int) -> dict[str, float]:

@@ -56,6 +56,7 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _json_converter
 
 from . import catalog, criteria
+from ._fastwire import FastWire
 from ._schema import document_schema
 from .classifier import Classification
 from .criteria import Criterion
@@ -164,8 +165,8 @@ def to_dict(obj: object) -> dict[str, Any]:
     Raises:
         TypeError: *obj* is not of a type the wire format holds.
     """
-    kind = _kind(type(obj))
-    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
+    known = _FAST.document(obj)
+    return _write(obj) if known is None else known
 
 
 def dumps(obj: object) -> str:
@@ -174,7 +175,14 @@ def dumps(obj: object) -> str:
     Raises:
         TypeError: *obj* is not of a type the wire format holds.
     """
-    return _ENCODER.encode(to_dict(obj))
+    known = _FAST.text(obj)
+    return _ENCODER.encode(_write(obj)) if known is None else known
+
+
+def _write(obj: object) -> dict[str, Any]:
+    """The detailed writer: *obj*'s document, built by the converter."""
+    kind = _kind(type(obj))
+    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
 
 
 def from_dict(data: object, cls: type[T]) -> T:
@@ -185,13 +193,23 @@ def from_dict(data: object, cls: type[T]) -> T:
             lists every problem with its JSON path.
         TypeError: *cls* is not a type the wire format holds.
     """
+    return _read(data, cls, parsed=False)
+
+
+def _read(data: object, cls: type[T], *, parsed: bool) -> T:
+    """:func:`from_dict`; *parsed*: *data* is :func:`_parse`'s own result, free to change."""
     kind = _kind(cls)
     if not isinstance(data, dict):
         raise InvalidPayload([f"$: expected an object; got {_show(data)}"])
-    body = dict(data)
+    body = data if parsed else dict(data)
     version = _check_envelope(body, kind)
     for step in range(version, FORMAT_VERSION):
         body = _UPGRADES[step](kind, body)
+    # The findings and classifications of the classifier's finite domain are
+    # recognised by a look-up (imnm._fastwire); anything else is read below.
+    known: T | None = _FAST.read(body, cls, parsed=parsed)
+    if known is not None:
+        return known
     # Most documents are valid: the fast converter reads them, and the model's
     # own validators check every value as it is built.  Only when it fails (or
     # when validators are switched off) does the detailed converter read the
@@ -225,7 +243,8 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         TypeError: *cls* is not a type the wire format holds.
     """
     _kind(cls)
-    return from_dict(_parse(text), cls)
+    known: T | None = _FAST.load(text, cls)
+    return _read(_parse(text), cls, parsed=True) if known is None else known
 
 
 def json_schema(cls: type) -> dict[str, Any]:
@@ -258,6 +277,13 @@ def _fast_converter() -> JsonConverter:
 # A document is built afresh by the converter, so it cannot hold a cycle to check for.
 _ENCODER: Final = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
+)
+_FAST: Final = FastWire(
+    write=_write,
+    encode=_ENCODER.encode,
+    envelopes={cls: {"kind": kind, "imnm_format": FORMAT_VERSION} for cls, kind in _KINDS.items()},
+    max_size=MAX_DOCUMENT_SIZE,
+    max_depth=MAX_DEPTH,
 )
 
 
