@@ -306,7 +306,7 @@ def fresh(write: Callable[[object], dict[str, Any]] = serialize._write) -> FastW
             for kind, cls in serialize.DOCUMENT_KINDS.items()
         },
         max_size=serialize.MAX_DOCUMENT_SIZE,
-        max_depth=serialize.MAX_DEPTH,
+        parse=serialize._DECODER.decode,
     )
 
 

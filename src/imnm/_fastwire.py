@@ -145,7 +145,8 @@ class FastWire:
             (``{"kind": ..., "imnm_format": ...}``).
         max_size: The longest text the fast path reads (the same limit as the
             detailed reader's; anything longer is left to it).
-        max_depth: The deepest nesting the fast path reads (likewise).
+        parse: The detailed reader's JSON parser (it refuses two equal keys
+            and constants such as NaN by raising ``ValueError``).
     """
 
     def __init__(
@@ -155,7 +156,7 @@ class FastWire:
         encode: Callable[[Document], str],
         envelopes: Mapping[type, Mapping[str, object]],
         max_size: int,
-        max_depth: int,
+        parse: Callable[[str], object],
     ) -> None:
         self._write = write
         self._encode = encode
@@ -163,7 +164,12 @@ class FastWire:
             cls: dict(envelopes[cls]) for cls in (Findings, Classification)
         }
         self._max_size = max_size
-        self._max_depth = max_depth
+        self._parse = parse
+        # Every text the format writes begins so; any other text cannot be a
+        # canonical one as written, and is parsed into dicts straight away.
+        self._starts = {
+            cls: encode(dict(envelope))[:-1] for cls, envelope in self._envelopes.items()
+        }
         self._findings: dict[Hashable, Findings] = {}
         self._entries: dict[type, dict[Findings, _Entry]] = {Findings: {}, Classification: {}}
         self._by_pairs: dict[type, dict[Hashable, _Entry]] = {Findings: {}, Classification: {}}
@@ -204,32 +210,30 @@ class FastWire:
             source = text
         else:
             return None
-        try:
-            # The C scanner alone: json's decode() adds two regular expressions.
-            pairs, end = _SCAN(source, 0)
-        except (StopIteration, ValueError, RecursionError):  # e.g. leading space
-            pairs, end = None, -1
-        if end == len(source):
-            # The text exactly as the format writes it: one look-up.
+        if source.startswith(self._starts[cls]):
             try:
-                key = self._key(cls, pairs)
-                entry = self._by_pairs[cls].get(key)
-            except TypeError:  # an array where an object should be
-                entry = None
-            # For findings the look-up compared the whole document already.
-            if (
-                entry is not None
-                and (key is pairs or entry.pairs == pairs)
-                and _same_numbers(entry, pairs)
-            ):
-                return entry.instance
+                # The C scanner alone: json's decode() adds two regular expressions.
+                pairs, end = _SCAN(source, 0)
+            except (StopIteration, ValueError, RecursionError):
+                pairs, end = None, -1
+            if end == len(source):
+                # The text exactly as the format writes it: one look-up.
+                try:
+                    key = self._key(cls, pairs)
+                    entry = self._by_pairs[cls].get(key)
+                except TypeError:  # an array where an object should be
+                    entry = None
+                # For findings the look-up compared the whole document already.
+                if (
+                    entry is not None
+                    and (key is pairs or entry.pairs == pairs)
+                    and _same_numbers(entry, pairs)
+                ):
+                    return entry.instance
         # Otherwise, perhaps a canonical document written another way
         # (indented, keys in another order, the envelope or defaults left out).
         try:
-            if end != len(source):
-                pairs = _PAIRS.decode(source)
-            document = _objects(pairs, self._max_depth)
-            body = self._open(document, cls)
+            body = self._open(self._parse(source), cls)
         except (ValueError, RecursionError, _NotCanonical):
             return None  # malformed, duplicate keys, too deep, ...
         return self.read(body, cls, parsed=True)
@@ -367,31 +371,6 @@ def _is_valid(findings: Findings) -> bool:
     # Validators can be switched off: only real members count (an enum's
     # instances are its members, so the type says it).
     return all(type(getattr(findings, field.name)) is field.type for field in _FINDINGS_FIELDS)
-
-
-def _objects(value: Any, depth: int) -> Any:
-    """A document read as pairs, as dicts: what the detailed reader's parser gives.
-
-    Raises:
-        _NotCanonical: Two equal keys in an object, or nesting deeper than *depth*.
-    """
-    kind = type(value)
-    if kind is not tuple and kind is not list:
-        return value
-    if depth <= 0:
-        raise _NotCanonical
-    depth -= 1
-    if kind is list:
-        return [item if type(item) not in _NESTED else _objects(item, depth) for item in value]
-    result = {
-        key: item if type(item) not in _NESTED else _objects(item, depth) for key, item in value
-    }
-    if len(result) < len(value):
-        raise _NotCanonical
-    return result
-
-
-_NESTED: Final = (tuple, list)
 
 
 def _share(value: Any, kept: dict[Hashable, Any]) -> Any:

@@ -278,13 +278,6 @@ def _fast_converter() -> JsonConverter:
 _ENCODER: Final = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
 )
-_FAST: Final = FastWire(
-    write=_write,
-    encode=_ENCODER.encode,
-    envelopes={cls: {"kind": kind, "imnm_format": FORMAT_VERSION} for cls, kind in _KINDS.items()},
-    max_size=MAX_DOCUMENT_SIZE,
-    max_depth=MAX_DEPTH,
-)
 
 
 @functools.cache
@@ -384,6 +377,15 @@ def _constant(name: str) -> object:
 
 
 _DECODER: Final = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+
+# The findings and classifications of the classifier's finite domain, by look-up.
+_FAST: Final = FastWire(
+    write=_write,
+    encode=_ENCODER.encode,
+    envelopes={cls: {"kind": kind, "imnm_format": FORMAT_VERSION} for cls, kind in _KINDS.items()},
+    max_size=MAX_DOCUMENT_SIZE,
+    parse=_DECODER.decode,
+)
 
 
 # --- The converter's hooks --------------------------------------------------------
