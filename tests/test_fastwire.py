@@ -57,12 +57,12 @@ class _Off:
 
 @contextlib.contextmanager
 def detailed_only() -> Iterator[None]:
-    saved = serialize._FAST
-    serialize._FAST = _Off()  # type: ignore[misc,assignment]
+    saved = serialize._fast
+    serialize._fast = lambda _version: _Off()  # type: ignore[assignment]
     try:
         yield
     finally:
-        serialize._FAST = saved  # type: ignore[misc]
+        serialize._fast = saved
 
 
 def outcome(call: Callable[[], object]) -> tuple[str, object]:

@@ -165,7 +165,7 @@ def to_dict(obj: object) -> dict[str, Any]:
     Raises:
         TypeError: *obj* is not of a type the wire format holds.
     """
-    known = _FAST.document(obj)
+    known = _fast(FORMAT_VERSION).document(obj)
     return _write(obj) if known is None else known
 
 
@@ -175,7 +175,7 @@ def dumps(obj: object) -> str:
     Raises:
         TypeError: *obj* is not of a type the wire format holds.
     """
-    known = _FAST.text(obj)
+    known = _fast(FORMAT_VERSION).text(obj)
     return _ENCODER.encode(_write(obj)) if known is None else known
 
 
@@ -207,7 +207,7 @@ def _read(data: object, cls: type[T], *, parsed: bool) -> T:
         body = _UPGRADES[step](kind, body)
     # The findings and classifications of the classifier's finite domain are
     # recognised by a look-up (imnm._fastwire); anything else is read below.
-    known: T | None = _FAST.read(body, cls, parsed=parsed)
+    known: T | None = _fast(FORMAT_VERSION).read(body, cls, parsed=parsed)
     if known is not None:
         return known
     # Most documents are valid: the fast converter reads them, and the model's
@@ -243,7 +243,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         TypeError: *cls* is not a type the wire format holds.
     """
     _kind(cls)
-    known: T | None = _FAST.load(text, cls)
+    known: T | None = _fast(FORMAT_VERSION).load(text, cls)
     return _read(_parse(text), cls, parsed=True) if known is None else known
 
 
@@ -378,14 +378,20 @@ def _constant(name: str) -> object:
 
 _DECODER: Final = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
 
-# The findings and classifications of the classifier's finite domain, by look-up.
-_FAST: Final = FastWire(
-    write=_write,
-    encode=_ENCODER.encode,
-    envelopes={cls: {"kind": kind, "imnm_format": FORMAT_VERSION} for cls, kind in _KINDS.items()},
-    max_size=MAX_DOCUMENT_SIZE,
-    parse=_DECODER.decode,
-)
+
+@functools.cache
+def _fast(version: int) -> FastWire:
+    """The findings and classifications of the classifier's finite domain, by look-up.
+
+    One per format version: the documents it knows are the ones written now.
+    """
+    return FastWire(
+        write=_write,
+        encode=_ENCODER.encode,
+        envelopes={cls: {"kind": kind, "imnm_format": version} for cls, kind in _KINDS.items()},
+        max_size=MAX_DOCUMENT_SIZE,
+        parse=_DECODER.decode,
+    )
 
 
 # --- The converter's hooks --------------------------------------------------------
