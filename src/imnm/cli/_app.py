@@ -20,9 +20,10 @@ from typing import IO, Any, BinaryIO, TextIO, TypeVar
 import click
 from rich.console import Console
 
-from .. import catalog, serialize
+from .. import catalog, serialize, sql
 from .._schema import _attribute_docs
 from ..classifier import classify as classify_findings
+from ..cohort import TABLE_COLUMNS, decision_table
 from ..criteria import CRITERIA
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -30,7 +31,6 @@ from . import _render
 from ._batch import ERROR_COLUMNS, RESULT_COLUMNS, Parsed, RowError, read_csv, read_jsonl, run_batch
 from ._fields import FIELDS, findings_from_cells
 from ._output import Writer, format_for
-from ._table import TABLE_COLUMNS, decision_table
 
 __all__ = ["EXAMPLE", "cli"]
 
@@ -291,7 +291,7 @@ def _format_option(flag: str, dest: str, choices: tuple[str, ...], path: str) ->
 
 
 @cli.command()
-@_format_option("--format", "fmt", ("csv", "json"), "--output")
+@_format_option("--format", "fmt", ("csv", "json", "parquet"), "--output")
 @click.option(
     "--output",
     "-o",
@@ -300,17 +300,54 @@ def _format_option(flag: str, dest: str, choices: tuple[str, ...], path: str) ->
     help="Write to this file instead of standard output.",
 )
 def table(fmt: str | None, output: str) -> None:
-    """Print the complete decision table: all 6,561 combinations of findings.
+    """Print the complete decision table: every combination of findings.
 
-    One row per combination: the eight field columns (wire values), the
-    subtype id (empty or null for none) and the criteria status.  Join it on
-    the field columns to classify rows in SQL, DuckDB, Polars or Spark.
+    One row per combination: the field columns (wire values), the subtype id
+    (empty or null for none) and the criteria status.  Join it on the field
+    columns to classify rows in SQL, DuckDB, Polars or Spark (or let `imnm
+    sql` write that SQL).  Parquet needs the "parquet" extra (pyarrow).
     """
+    if (fmt or ("parquet" if output.lower().endswith(".parquet") else None)) == "parquet":
+        from ..cohort import write_parquet
+
+        try:
+            write_parquet(sys.stdout.buffer if output == "-" else output)  # type: ignore[arg-type]
+        except OSError as error:
+            raise click.FileError(output, error.strerror) from None
+        return
     with _text_output(output) as stream:
         writer = Writer(stream, fmt or format_for(output, "csv"), TABLE_COLUMNS)
         for row in decision_table():
             writer.write(row)
         writer.close()
+
+
+@cli.command("sql")
+@click.option("--dialect", type=click.Choice(sql.DIALECTS), required=True, help="The SQL dialect.")
+@click.option(
+    "--source",
+    default="cohort",
+    show_default=True,
+    help="The cohort's table, view or relation, e.g. \"read_parquet('cohort.parquet')\".",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file instead of standard output.",
+)
+def sql_command(dialect: str, source: str, output: str) -> None:
+    """Print SQL that classifies a cohort inside DuckDB or Spark, as `imnm classify` does.
+
+    The script creates the decision table (and for DuckDB a macro) as
+    temporary objects, then selects every row and column of SOURCE with three
+    more columns: subtype, criteria and error (why a row could not be
+    classified; NULL when it was).  A cohort column that is NULL or blank
+    means unknown, as in `imnm batch`.
+    """
+    with _text_output(output) as stream:
+        stream.write(sql.script(dialect, source))
 
 
 def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
