@@ -195,11 +195,14 @@ def test_every_output_column_is_added_after_the_cohort_columns() -> None:
     assert (*cohort.RESULT_COLUMNS, "error") == sql.OUTPUT_COLUMNS
 
 
-def test_the_whitespace_is_what_str_strip_removes() -> None:
-    spaces = cohort.whitespace()
-    assert spaces.strip() == ""
-    assert all(not chr(point).isspace() for point in range(0x3001) if chr(point) not in spaces)
-    assert {" ", "\t", "\n", "\u00a0", "\u3000"} <= set(spaces)
+def test_the_sql_folds_a_cell_as_the_command_line_does() -> None:
+    cells = ["Positive", " NEGATIVE\t", "\u00a0positive", "\u212aNOWN", "", " \v", "posit ive"]
+    connection = duckdb.connect()
+    for statement in sql.setup_statements("duckdb"):
+        connection.execute(statement)
+    for cell in cells:
+        (row,) = connection.execute("SELECT imnm_cell(?, 'unknown')", [cell]).fetchall()
+        assert row == (cohort.fold(cell) or "unknown",), repr(cell)
 
 
 def test_the_arrow_table_is_the_decision_table() -> None:

@@ -20,6 +20,8 @@ from mkdocs.structure.pages import Page
 
 import imnm
 from imnm import catalog, criteria
+from imnm._markdown import escape as _md
+from imnm._markdown import table
 from imnm.classifier import CriteriaStatus
 from imnm.model import Reference, Statement, Subtype
 
@@ -54,11 +56,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 # --- helpers -----------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Escape *text* for Markdown, table cells included."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-
-
 def _link(from_uri: str, to_uri: str, anchor: str) -> str:
     """A relative link from the page *from_uri* to *anchor* on the page *to_uri*."""
     if from_uri == to_uri:
@@ -89,9 +86,7 @@ def _statement(from_uri: str, statement: Statement) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(table(header, rows))
 
 
 def _term(term: imnm.OntologyTerm) -> str:
@@ -302,6 +297,30 @@ def _criteria_table(from_uri: str) -> str:
     )
 
 
+def _antibody_tests(_from_uri: str) -> str:
+    return _table(
+        (
+            "Findings field",
+            "Antibody",
+            "Defines",
+            "Positive test (HPO)",
+            "Alone positive",
+            "If untested",
+        ),
+        (
+            (
+                f"`{antibody.field}`",
+                _md(antibody.name),
+                _md(_subtype_name(antibody.subtype)),
+                _term(antibody.term),
+                f"`{antibody.criterion.id}`",
+                _md(antibody.next_step_if_untested),
+            )
+            for antibody in criteria.ANTIBODIES
+        ),
+    )
+
+
 def _note_rules(from_uri: str) -> str:
     def values(rule: criteria.NoteRule) -> str:
         return " or ".join(f"`{v.value}`" for v in sorted(rule.values, key=lambda v: v.value))
@@ -361,6 +380,7 @@ def _flowchart(_from_uri: str) -> str:
 
 
 _RENDERERS: dict[str, Renderer] = {
+    "antibody-tests": _antibody_tests,
     "autoantibodies": _autoantibodies,
     "citation": _citation,
     "classifier-flowchart": _flowchart,

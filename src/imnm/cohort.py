@@ -13,9 +13,10 @@ Arrow table and a Parquet file with the ``parquet`` extra
 asked for).
 
 A cohort row is read as a row of a CSV file is read by ``imnm batch``: a cell
-is trimmed of whitespace, and a missing column, a ``NULL`` and a blank cell mean
-the field is not known (its :attr:`Column.unknown` value).  Any other value that
-is not one of the field's wire values makes the row invalid.
+is folded (:func:`fold`: ASCII whitespace stripped, ASCII letters lower-cased),
+and a missing column, a ``NULL`` and a blank cell mean the field is not known
+(its :attr:`Column.unknown` value).  Any other value that does not fold to one
+of the field's wire values makes the row invalid.
 
 Examples:
     >>> from imnm import cohort
@@ -29,17 +30,15 @@ Examples:
 from __future__ import annotations
 
 import enum
-import functools
 import itertools
 import os
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from . import _arrow
 from .classifier import Classification, classify
-from .errors import MissingExtra
 from .findings import Findings
 
 if TYPE_CHECKING:
@@ -49,11 +48,13 @@ __all__ = [
     "COLUMNS",
     "RESULT_COLUMNS",
     "TABLE_COLUMNS",
+    "WHITESPACE",
     "Column",
     "classifications",
     "decision_table",
+    "fold",
     "to_arrow",
-    "whitespace",
+    "wire_values",
     "write_parquet",
 ]
 
@@ -103,11 +104,26 @@ TABLE_COLUMNS: tuple[str, ...] = (*(column.name for column in COLUMNS), *RESULT_
 """The decision table's columns: the findings columns, then the result columns."""
 
 
-# Computed on first use: scanning every code point costs tens of milliseconds.
-@functools.cache
-def whitespace() -> str:
-    """The characters trimmed from a cell: those that :meth:`str.strip` removes, in order."""
-    return "".join(char for char in map(chr, range(sys.maxunicode + 1)) if char.isspace())
+WHITESPACE = " \t\n\r\f\v"
+"""What :func:`fold` strips: the ASCII whitespace characters, as :meth:`str.strip` takes them."""
+
+
+def fold(text: str) -> str:
+    r"""*text* as imnm matches it: ASCII whitespace stripped, ASCII letters in lower case.
+
+    The one rule by which the command line (CSV cells, JSON Lines values,
+    options, column names) and the generated SQL of :mod:`imnm.sql` read what a
+    person typed: the folded text must then equal a wire value exactly.  Text
+    with a non-ASCII character after the strip is only stripped, so it matches
+    no wire value (a non-breaking space is not whitespace here).
+
+    >>> fold("  Positive\t")
+    'positive'
+    >>> fold("positive\u00a0")
+    'positive\xa0'
+    """
+    stripped = text.strip(WHITESPACE)
+    return stripped.lower() if stripped.isascii() else stripped
 
 
 def classifications() -> Iterator[Classification]:
@@ -142,22 +158,13 @@ def decision_table() -> Iterator[tuple[str | None, ...]]:
         yield (*wire_values(result.findings), subtype, result.criteria.value)
 
 
-def _pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ModuleNotFoundError as error:
-        raise MissingExtra("pyarrow", "parquet") from error
-    return pyarrow
-
-
 def to_arrow() -> pyarrow.Table:
     """The decision table as an Arrow table: one string column per :data:`TABLE_COLUMNS`.
 
     Raises:
         MissingExtra: pyarrow is not installed (the ``parquet`` extra).
     """
-    pa = _pyarrow()
+    pa, _ = _arrow.modules()
     columns = zip(*decision_table(), strict=True)
     return pa.table(
         {
@@ -173,4 +180,5 @@ def write_parquet(path: str | os.PathLike[str]) -> None:
     Raises:
         MissingExtra: pyarrow is not installed (the ``parquet`` extra).
     """
-    _pyarrow().parquet.write_table(to_arrow(), path)
+    _, parquet = _arrow.modules()
+    parquet.write_table(to_arrow(), path)

@@ -4,8 +4,9 @@ Nothing here is written by hand: the decision table comes from
 :func:`imnm.cohort.decision_table` (``classify`` run over every combination of
 findings), the columns and their wire values from :class:`~imnm.Findings`.
 A cohort is classified by a left join on that table, keyed by the findings
-columns after each cell is normalised as ``imnm batch`` reads a CSV cell
-(whitespace trimmed; ``NULL`` or blank means unknown; see :mod:`imnm.cohort`).
+columns after each cell is read as ``imnm batch`` reads a CSV cell
+(:func:`imnm.cohort.fold`: ASCII whitespace stripped, ASCII letters lower-cased;
+``NULL`` or blank means unknown; see :mod:`imnm.cohort`).
 
 The result has every column and every row of the cohort, in any number (duplicate
 ids stay), and three more columns (:data:`OUTPUT_COLUMNS`): ``subtype`` (wire id,
@@ -29,12 +30,13 @@ Examples:
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 import attrs
 
-from .cohort import COLUMNS, TABLE_COLUMNS, Column, decision_table, whitespace
+from .cohort import COLUMNS, TABLE_COLUMNS, WHITESPACE, Column, decision_table
 
 if TYPE_CHECKING:
     import duckdb
@@ -78,17 +80,45 @@ def _spark_string(text: str) -> str:
 
 
 def _duckdb_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    # DuckDB reads no escapes in literals: a character that does not print
+    # (a tab, a line feed) is spelt chr(<code point>), joined by ||.
+    parts = []
+    for printable, run in itertools.groupby(text, str.isprintable):
+        chars = "".join(run)
+        if printable:
+            parts.append("'" + chars.replace("'", "''") + "'")
+        else:
+            parts.append(" || ".join(f"chr({ord(char)})" for char in chars))
+    return " || ".join(parts) or "''"
 
 
 @attrs.frozen(kw_only=True)
 class _Syntax:
-    string: Callable[[str], str]
-    hint: str
+    string: Callable[[str], str]  # a string literal
+    text: str  # the text type, for CAST
+    trim: str  # trim(<text> FROM <characters>) in the dialect, as a format string
+    octets: str  # the functions that count bytes and characters
+    characters: str
+    hint: str  # what follows SELECT in the classifying query
     table: str  # what CREATE makes of the decision table
-    setup: Callable[[], tuple[str, ...]]
-    cell: Callable[[str, str], str]  # (cell expression, unknown literal) -> wire value
-    values: Callable[[str], str]  # rows of VALUES, with the column list -> relation
+    macro: bool  # whether setup defines the cell macro (else cells are inlined)
+    values: Callable[[str], str]  # rows of VALUES -> a relation with the table's columns
+
+
+def _fold(syntax: _Syntax, cell: str, unknown: str) -> str:
+    # imnm.cohort.fold in SQL: a wire value passes as it is (the common case,
+    # and the cheapest); else strip ASCII whitespace, blank means unknown, and
+    # lower-case only text that is all ASCII (one byte per character).
+    text = f"CAST({cell} AS {syntax.text})"
+    folded = syntax.trim.format(text=text, characters=syntax.string(WHITESPACE))
+    wire = ", ".join(map(syntax.string, dict.fromkeys(v for c in COLUMNS for v in c.values)))
+    return (
+        f"CASE WHEN {text} IN ({wire}) THEN {text}\n"
+        f"    WHEN coalesce({folded}, '') = '' THEN {unknown}\n"
+        f"    WHEN {syntax.octets}({folded}) = {syntax.characters}({folded}) "
+        f"THEN lower({folded})\n"
+        f"    ELSE {folded} END"
+    )
 
 
 def _duckdb_values(rows: str) -> str:
@@ -99,34 +129,27 @@ def _spark_values(rows: str) -> str:
     return f"VALUES\n{rows}\nAS t({', '.join(TABLE_COLUMNS)})"
 
 
-def _duckdb_setup() -> tuple[str, ...]:
-    characters = " || ".join(f"chr({ord(char)})" for char in whitespace())
-    return (
-        f"CREATE OR REPLACE TEMP MACRO {_CELL_MACRO}(cell, unknown) AS\n"
-        f"  coalesce(nullif(trim(CAST(cell AS VARCHAR), {characters}), ''), unknown)",
-    )
-
-
-def _spark_cell(cell: str, unknown: str) -> str:
-    characters = _spark_string(whitespace())
-    return f"coalesce(nullif(trim(BOTH {characters} FROM CAST({cell} AS STRING)), ''), {unknown})"
-
-
 _SYNTAX = {
     "duckdb": _Syntax(
         string=_duckdb_string,
+        text="VARCHAR",
+        trim="trim({text}, {characters})",
+        octets="strlen",
+        characters="length",
         hint="",
         table="TEMP TABLE",
-        setup=_duckdb_setup,
-        cell=lambda cell, unknown: f"{_CELL_MACRO}({cell}, {unknown})",
+        macro=True,
         values=_duckdb_values,
     ),
     "spark": _Syntax(
         string=_spark_string,
+        text="STRING",
+        trim="trim(BOTH {characters} FROM {text})",
+        octets="octet_length",
+        characters="char_length",
         hint="/*+ BROADCAST(t) */ ",
         table="TEMPORARY VIEW",
-        setup=tuple,
-        cell=_spark_cell,
+        macro=False,
         values=_spark_values,
     ),
 }
@@ -160,7 +183,13 @@ def setup_statements(dialect: str, *, table: str = DECISION_TABLE) -> tuple[str,
         f"CREATE OR REPLACE {syntax.table} {table} AS\n"
         f"SELECT {', '.join(TABLE_COLUMNS)}\nFROM {syntax.values(_rows(dialect))}"
     )
-    return (*syntax.setup(), view)
+    if not syntax.macro:
+        return (view,)
+    macro = (
+        f"CREATE OR REPLACE TEMP MACRO {_CELL_MACRO}(cell, unknown) AS\n"
+        f"  {_fold(syntax, 'cell', 'unknown')}"
+    )
+    return (macro, view)
 
 
 @functools.cache
@@ -202,7 +231,11 @@ def classify_query(
 
     def cell(column: Column) -> str:
         unknown = syntax.string(column.unknown)
-        return syntax.cell(f"c.{column.name}", unknown) if column in present else unknown
+        if column not in present:
+            return unknown
+        if syntax.macro:
+            return f"{_CELL_MACRO}(c.{column.name}, {unknown})"
+        return f"({_fold(syntax, f'c.{column.name}', unknown)})"
 
     keys = "\n AND ".join(f"t.{column.name} = {cell(column)}" for column in COLUMNS)
     checks = "".join(
