@@ -372,15 +372,18 @@ def _format_option(
     )
 
 
-@cli.command()
-@_format_option("--format", "fmt", FORMATS, "--output")
-@click.option(
+_OUTPUT_OPTION = click.option(
     "--output",
     "-o",
     default="-",
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write to this file instead of standard output.",
 )
+
+
+@cli.command()
+@_format_option("--format", "fmt", FORMATS, "--output")
+@_OUTPUT_OPTION
 def table(fmt: str | None, output: str) -> None:
     """Print the complete decision table: every combination of findings.
 
@@ -395,20 +398,14 @@ def table(fmt: str | None, output: str) -> None:
 
 
 @cli.command("sql")
-@click.option("--dialect", type=click.Choice(sql.DIALECTS), required=True, help="The SQL dialect.")
+@click.option("--dialect", type=_Choice(sql.DIALECTS), required=True, help="The SQL dialect.")
 @click.option(
     "--source",
     default="cohort",
     show_default=True,
     help="The cohort's table, view or relation, e.g. \"read_parquet('cohort.parquet')\".",
 )
-@click.option(
-    "--output",
-    "-o",
-    default="-",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write to this file instead of standard output.",
-)
+@_OUTPUT_OPTION
 def sql_command(dialect: str, source: str, output: str) -> None:
     """Print SQL that classifies a cohort inside DuckDB or Spark, as `imnm classify` does.
 
