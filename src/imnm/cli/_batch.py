@@ -13,11 +13,15 @@ from __future__ import annotations
 import csv
 import functools
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
+from .._json import MAX_DOCUMENT_SIZE
+from .._json import parse as parse_json
+from .._shown import bounded_repr, shown
 from ..classifier import classify
 from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
@@ -81,12 +85,12 @@ class RowError:
         where = f"line {self.line}" + ("" if self.id is None else f" (id {self.id})")
         what = self.message if self.field is None else f"{self.field}: {self.message}"
         if self.value is not None:
-            what += f"; got {self.value!r}"
+            what += f"; got {bounded_repr(self.value)}"
         return f"{where}: {what}"
 
 
 def _check_columns(names: list[str], id_column: str, ignore_extra: bool) -> None:
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
         raise InputError(f"the header repeats the column(s) {', '.join(map(repr, repeated))}")
     extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
@@ -159,6 +163,15 @@ def _csv_rows(
         row_id = None
         if id_position is not None and id_position < len(cells):
             row_id = cells[id_position]
+        if end > start and (len(cells) != width or _breaks_a_field(cells, positions)):
+            # No field value holds a line break: a quote that is never closed
+            # swallows the lines after it into one cell.  Say so, and which lines.
+            message = (
+                f"a quoted cell runs over lines {start} to {end}; is a quote not closed? "
+                f"(those lines were read as this one row)"
+            )
+            yield RowError(line=start, id=None, field=None, value=None, message=message)
+            continue
         if len(cells) != width:
             message = f"the row has {len(cells)} cells; the header has {width}"
             yield RowError(line=start, id=row_id, field=None, value=None, message=message)
@@ -170,55 +183,129 @@ def _csv_rows(
         )
 
 
+def _breaks_a_field(cells: list[str], positions: tuple[int | None, ...]) -> bool:
+    return any(
+        "\n" in cells[position] or "\r" in cells[position]
+        for position in positions
+        if position is not None and position < len(cells)
+    )
+
+
 def read_jsonl(
     stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
 ) -> Iterator[Parsed | RowError]:
     """Parse a JSON Lines stream of findings documents, one a line.
 
-    Each line is read as the wire format reads a findings document
-    (:func:`imnm.serialize.from_dict`): an absent key means the field is not
-    known, and ``"kind"`` and ``"imnm_format"`` may be given.  Blank lines are
-    skipped.
+    Each line is read exactly as :func:`imnm.serialize.loads` reads a findings
+    document (as long and as deep, no duplicate keys, no ``NaN``): an absent
+    key means the field is not known, and ``"kind"`` and ``"imnm_format"`` may
+    be given.  Lines end at a line feed (a carriage return before it is
+    dropped; a bare one is JSON whitespace).  Blank lines are skipped.
 
     Args:
         stream: The text, one JSON object a line.
-        id_column: The key that holds each object's id, if it has one.
+        id_column: The key that holds each object's id, if it has one.  A
+            string id is written as it is; another JSON value as its JSON text.
         ignore_extra: Skip keys that are neither fields, the id key nor the
             document envelope, instead of refusing the row.
     """
-    for line, text in enumerate(stream, 1):
-        if not text.strip():
+    for line, text in _lines(stream):
+        if text is not None and not text.strip():
             continue
         try:
-            document = json.loads(text)
-        except ValueError as error:
-            yield RowError(line=line, id=None, field=None, value=None, message=f"bad JSON: {error}")
-            continue
-        if not isinstance(document, dict):
-            message = f"expected a JSON object, got {type(document).__name__}"
+            yield _jsonl_row(line, text, id_column, ignore_extra)
+        except Exception as error:
+            message = f"could not be read ({type(error).__name__})"
             yield RowError(line=line, id=None, field=None, value=None, message=message)
-            continue
-        raw_id = document.pop(id_column, None)
-        row_id = None if raw_id is None else str(raw_id)
-        if ignore_extra:
-            document = {key: value for key, value in document.items() if key in _KEYS}
-        try:
-            yield (line, row_id, _findings_from_document(document))
-        except InvalidPayload as error:
-            yield _payload_error(line, row_id, error.problems)
+
+
+def _lines(stream: TextIO) -> Iterator[tuple[int, str | None]]:
+    """Each line of *stream* with its number; None for a line over the size limit.
+
+    Lines end at a line feed only, whatever newline mode *stream* reads in; at
+    most the size limit of a line is held in memory.
+    """
+    line = 0
+    limit = MAX_DOCUMENT_SIZE + 2  # the document, then "\r\n"
+    while True:
+        pieces: list[str] = []
+        size = 0
+        while True:
+            piece = stream.readline(limit + 1 - size if size <= limit else 1 << 16)
+            if not piece:
+                break
+            if size <= limit:
+                pieces.append(piece)
+            size += len(piece)
+            if piece.endswith("\n"):
+                break
+        if not size:
+            return
+        line += 1
+        yield line, ("".join(pieces) if size <= limit else None)
+
+
+def _jsonl_row(
+    line: int, text: str | None, id_column: str, ignore_extra: bool
+) -> Parsed | RowError:
+    if text is None:
+        message = f"the line is longer than the limit of {MAX_DOCUMENT_SIZE} characters"
+        return RowError(line=line, id=None, field=None, value=None, message=message)
+    try:
+        document = parse_json(text.rstrip("\n").removesuffix("\r"))
+    except InvalidPayload as error:
+        return _payload_error(line, None, error.problems)
+    if not isinstance(document, dict):
+        message = f"expected a JSON object; got {shown(document)}"
+        return RowError(line=line, id=None, field=None, value=None, message=message)
+    raw_id = document.pop(id_column, None)
+    row_id = raw_id if raw_id is None or isinstance(raw_id, str) else _ID_ENCODER.encode(raw_id)
+    if row_id is not None and not _is_text(row_id):
+        message = "the id is not text (it holds a lone surrogate)"
+        return RowError(line=line, id=_escaped(row_id), field=None, value=None, message=message)
+    if ignore_extra:
+        document = {key: value for key, value in document.items() if key in _KEYS}
+    try:
+        return (line, row_id, _findings_from_document(document))
+    except InvalidPayload as error:
+        return _payload_error(line, row_id, error.problems)
+
+
+# A non-string id is written as its JSON text: 7, true, [1,2].
+_ID_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _findings_from_document(document: dict[str, Any]) -> Findings:
+    # The type is part of the key: 1, 1.0 and true are equal and hash alike,
+    # but only some of them are valid, so they must never share an entry.
     try:
-        return _findings_from_items(tuple(document.items()))
+        key = tuple((name, type(value), value) for name, value in document.items())
+        hash(key)
     except TypeError:  # a list or object value cannot be a cache key; the reader refuses it
         return from_dict(document, Findings)
+    return _findings_from_items(key)
 
 
 # As for CSV cells: repeated documents are read once (see findings_from_cells).
 @functools.lru_cache(maxsize=8192)
-def _findings_from_items(items: tuple[tuple[str, Any], ...]) -> Findings:
-    return from_dict(dict(items), Findings)
+def _findings_from_items(items: tuple[tuple[str, type, Any], ...]) -> Findings:
+    return from_dict({name: value for name, _, value in items}, Findings)
+
+
+def _is_text(value: str) -> bool:
+    """Whether *value* can be written as UTF-8.
+
+    Undecodable input bytes, kept as surrogate escapes, are written back as they were.
+    """
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped(value: str) -> str:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> RowError:
