@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from imnm import Findings, Serology
-from imnm.cli._batch import RowError, read_csv, read_jsonl
+from imnm.cli._batch import Parsed, RowError, read_csv, read_jsonl
 
 from .conftest import Invoke
 
@@ -226,7 +226,7 @@ def test_a_whole_run_accounts_for_every_row(tmp_path: Path) -> None:
 # --- Item 3: one bad row is one reported row ---------------------------------------
 
 
-def jsonl(text: str) -> list[object]:
+def jsonl(text: str) -> list[Parsed | RowError]:
     return list(read_jsonl(io.StringIO(text, newline="")))
 
 
@@ -349,3 +349,17 @@ def test_classify_reads_an_endless_file_only_up_to_the_limit(invoke: Invoke) -> 
     assert result.exit_code == 1
     assert f"the limit is {serialize.MAX_DOCUMENT_SIZE}" in result.output
     assert f"{serialize.MAX_DOCUMENT_SIZE + 1} bytes long" in result.output
+
+
+def test_an_interrupt_of_any_command_is_one_line_and_status_130(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imnm.cli._app as app
+
+    def interrupted(findings: Findings) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app, "classify_findings", interrupted)
+    result = invoke(["classify", "--example"])
+    assert result.exit_code == 130
+    assert result.output == "imnm: interrupted; no output file was written or changed\n"
