@@ -3,7 +3,7 @@ import io
 from typing import Any
 
 from imnm import Biopsy, CriteriaStatus, Findings, Presence, Serology, catalog, classify
-from imnm.cli._output import Writer
+from imnm.cli._output import open_writer
 from imnm.cli._table import TABLE_COLUMNS, decision_table
 
 ENUMS: dict[str, Any] = {
@@ -20,7 +20,7 @@ ENUMS: dict[str, Any] = {
 
 def table_as_csv() -> list[dict[str, str]]:
     stream = io.StringIO()
-    writer = Writer(stream, "csv", TABLE_COLUMNS)
+    writer = open_writer(stream, "csv", TABLE_COLUMNS)
     for row in decision_table():
         writer.write(row)
     writer.close()
