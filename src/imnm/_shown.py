@@ -13,7 +13,7 @@ import json
 import reprlib
 from typing import Final
 
-__all__ = ["MAX_SHOWN", "bounded_repr", "shown"]
+__all__ = ["MAX_SHOWN", "bounded_repr", "bounded_text", "shown"]
 
 MAX_SHOWN: Final = 60
 """The most characters :func:`shown` and :func:`bounded_repr` give for one value."""
@@ -37,6 +37,15 @@ def bounded_repr(value: object) -> str:
     """
     try:
         text = _REPR.repr(value)
+    except Exception:
+        text = f"<{_type_name(value)} object>"
+    return _cut(text)
+
+
+def bounded_text(value: object) -> str:
+    """``str(value)``, at most :data:`MAX_SHOWN` characters, or its type if that fails."""
+    try:
+        text = str(value)
     except Exception:
         text = f"<{_type_name(value)} object>"
     return _cut(text)

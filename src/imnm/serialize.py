@@ -38,6 +38,7 @@ import operator
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
@@ -54,11 +55,12 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _json_converter
 
 from . import _json, catalog, criteria
+from . import _validators as v
 from ._schema import document_schema
-from ._shown import shown
+from ._shown import bounded_text, shown
 from .classifier import Classification
 from .criteria import Criterion
-from .errors import InvalidPayload, InvalidValue, UnknownId
+from .errors import InvalidPayload, InvalidValue, UnknownId, UnsupportedType
 from .findings import Findings
 from .model import (
     Autoantibody,
@@ -161,9 +163,15 @@ def to_dict(obj: object) -> dict[str, Any]:
     """*obj* as a document of JSON values (dicts, lists, strings, ints, bools, None).
 
     Raises:
-        TypeError: *obj* is not of a type the wire format holds.
+        UnsupportedType: *obj* is not of a type the wire format holds.
+        InvalidValue: *obj* holds a value its field does not accept (only
+            possible when attrs validators are switched off, when every
+            value is checked here instead).
     """
     kind = _kind(type(obj))
+    if attrs.validators.get_disabled():
+        # Built without its validators, obj may hold anything: check it here.
+        v.check_all(obj)
     return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
 
 
@@ -171,7 +179,10 @@ def dumps(obj: object) -> str:
     """*obj* as a JSON document (compact, UTF-8 text, keys in attribute order).
 
     Raises:
-        TypeError: *obj* is not of a type the wire format holds.
+        UnsupportedType: *obj* is not of a type the wire format holds.
+        InvalidValue: *obj* holds a value its field does not accept (only
+            possible when attrs validators are switched off, when every
+            value is checked here instead).
     """
     return _ENCODER.encode(to_dict(obj))
 
@@ -182,7 +193,7 @@ def from_dict(data: object, cls: type[T]) -> T:
     Raises:
         InvalidPayload: The document is not a valid *cls* document; the error
             lists every problem with its JSON path.
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     kind = _kind(cls)
     if not isinstance(data, dict):
@@ -205,7 +216,8 @@ def from_dict(data: object, cls: type[T]) -> T:
     try:
         result: T = _converter().structure(body, cls)
     except Exception as error:  # every failure is reported as a problem of the payload
-        raise InvalidPayload(list(_problems(error, "$"))) from None
+        problems = _problems(error, "$")
+        raise InvalidPayload(list(islice(problems, InvalidPayload.MAX_PROBLEMS + 1))) from None
     return result
 
 
@@ -221,7 +233,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         InvalidPayload: The text is not a valid *cls* document: too long or
             deep, not UTF-8, malformed JSON, or a document :func:`from_dict`
             refuses.  The error lists every problem with its JSON path.
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     _kind(cls)
     return from_dict(_json.parse(text), cls)
@@ -234,7 +246,7 @@ def json_schema(cls: type) -> dict[str, Any]:
     for readers in other languages.
 
     Raises:
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     _kind(cls)
     return copy.deepcopy(_schema(cls))
@@ -272,8 +284,7 @@ def _kind(cls: object) -> str:
     try:
         return _KINDS[cls]  # type: ignore[index]
     except (KeyError, TypeError):  # TypeError: not even hashable
-        names = ", ".join(sorted(tp.__name__ for tp in _KINDS))
-        raise TypeError(f"the wire format holds {names}; got {cls!r}") from None
+        raise UnsupportedType(cls, tuple(sorted(tp.__name__ for tp in _KINDS))) from None
 
 
 def _check_envelope(body: dict[str, Any], kind: str) -> int:
@@ -408,6 +419,8 @@ def _structure_collection(tp: Any, converter: BaseConverter) -> Callable[[object
         seen: set[Any] = set()
         errors: list[Exception] = []
         for index, element in enumerate(value):
+            if len(errors) > InvalidPayload.MAX_PROBLEMS:
+                break  # no more will be listed: stop the work here
             try:
                 item = structure_item(element, item_type)
                 if unique:
@@ -514,7 +527,7 @@ def _problems(error: BaseException, path: str) -> Iterator[str]:
     elif isinstance(error, KeyError):  # cattrs reads a required key that is not there
         yield f"{path}: required key is missing"
     else:
-        yield f"{path}: could not be read ({type(error).__name__}: {error})"
+        yield f"{path}: could not be read ({type(error).__name__}: {bounded_text(error)})"
 
 
 def _step(error: BaseException) -> str:

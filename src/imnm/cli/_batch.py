@@ -94,14 +94,20 @@ class RowError:
 def _check_columns(names: list[str], id_column: str, ignore_extra: bool) -> None:
     repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
-        raise InputError(f"the header repeats the column(s) {', '.join(map(repr, repeated))}")
+        raise InputError(f"the header repeats the column(s) {_names(repeated)}")
     extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
     if extra and not ignore_extra:
         valid = ", ".join(field.name for field in FIELDS)
         raise InputError(
-            f"unknown column(s) {', '.join(map(repr, extra))}; the columns are {id_column!r} "
+            f"unknown column(s) {_names(extra)}; the columns are {bounded_repr(id_column)} "
             f"and the fields {valid} (pass --ignore-extra-columns to skip others)"
         )
+
+
+def _names(names: list[str]) -> str:
+    # At most a few names, each shown briefly: a header can be any width.
+    shown = ", ".join(bounded_repr(name) for name in names[:10])
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
 
 def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Parsed | RowError:
