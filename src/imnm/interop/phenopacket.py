@@ -30,7 +30,7 @@ import attrs
 
 from .. import __version__, catalog
 from .. import _validators as v
-from .._shown import bounded_text, shown
+from .._shown import bounded_repr, bounded_text, shown
 from ..classifier import Classification, CriteriaStatus
 from ..errors import InvalidPayload, InvalidValue
 from ..findings import Findings
@@ -311,7 +311,8 @@ def _check_meta(value: object, problems: list[str]) -> None:
     version = meta.get("phenopacketSchemaVersion")
     if not isinstance(version, str) or version.partition(".")[0] != "2":
         problems.append(
-            f"$.metaData.phenopacketSchemaVersion: must be a 2.x version; got {shown(version)}"
+            "$.metaData.phenopacketSchemaVersion: must be a 2.x version; "
+            f"got {bounded_repr(version)}"
         )
 
 
@@ -400,7 +401,7 @@ def _ontology_class(value: object, path: str, problems: list[str]) -> OntologyTe
         label: Any = term.get("label")
         return OntologyTerm(id=ident, label=label)
     except InvalidValue as error:
-        problems.append(f"{path}.{error.field}: {error.reason}; got {shown(error.value)}")
+        problems.append(f"{path}.{error.field}: {error.reason}; got {bounded_repr(error.value)}")
         return None
 
 
