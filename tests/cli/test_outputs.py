@@ -18,6 +18,7 @@ from imnm.cli._app import EXAMPLE, cli
 from imnm.cli._batch import INPUT_FORMATS
 from imnm.cli._output import FORMATS, Format
 from imnm.cli._styles import CLASSIFY_STYLES, SHOW_STYLES
+from imnm.findings import COMBINATIONS
 
 from .conftest import Invoke
 
@@ -56,7 +57,7 @@ def test_table_writes_json_lines_by_format(invoke: Invoke) -> None:
     result = invoke(["table", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 3**8
+    assert len(lines) == COMBINATIONS
     assert json.loads(lines[0])["anti_srp"] == "positive"
 
 
@@ -241,4 +242,4 @@ def test_a_new_format_is_one_registry_entry(
         result = invoke(["table", "--output", str(out)])
         written = out.read_bytes()
     assert result.exit_code == 0, result.output
-    assert written == bytes([10]) + bytes([10]) * 3**8 + b"\x00"
+    assert written == bytes([10]) + bytes([10]) * COMBINATIONS + b"\x00"

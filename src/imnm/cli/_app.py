@@ -459,9 +459,9 @@ def _format_option(
     help="Write to this file instead of standard output.",
 )
 def table(fmt: str | None, output: str) -> None:
-    """Print the complete decision table: all 6,561 combinations of findings.
+    """Print the complete decision table: every combination of findings.
 
-    One row per combination: the eight field columns (wire values), the
+    One row per combination: the field columns (wire values), the
     subtype id (empty or null for none) and the criteria status.  Join it on
     the field columns to classify rows in SQL, DuckDB, Polars or Spark.
     """
