@@ -6,16 +6,30 @@ import copy
 import datetime as dt
 import json
 import pickle
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import attrs
+import jsonschema
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imnm import Disease, Findings, Presence, Serology, catalog, classify, classify_many, serialize
+from imnm import (
+    Disease,
+    Findings,
+    OntologyTerm,
+    Presence,
+    Reference,
+    Serology,
+    catalog,
+    classify,
+    classify_many,
+    serialize,
+)
 from imnm.errors import (
     ImnmError,
     InvalidFindings,
@@ -381,3 +395,126 @@ def test_a_label_differing_only_in_case_and_spacing_is_the_label() -> None:
     feature = {"type": {"id": "HP:0003701", "label": " proximal  Muscle weakness"}}
     packet = {**_PACKET, "phenotypicFeatures": [feature]}
     assert from_phenopacket(packet) == Findings(proximal_weakness=Presence.PRESENT)
+
+
+def test_to_phenopacket_refuses_a_moment_utc_cannot_hold() -> None:
+    late = dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    with pytest.raises(InvalidValue, match=r"^created: must fall in the years 1 to 9999 in UTC"):
+        to_phenopacket(Findings(), classify(Findings()), subject_id="s", created=late)
+
+
+# --- Low: the shipped schemas say exactly what the loader accepts ------------------------
+
+
+# The keywords a generator must understand to generate what a schema allows, and
+# those that say nothing about what is allowed.
+_NOTES = frozenset({"$schema", "$id", "$defs", "title", "description", "default"})
+
+
+@st.composite
+def schema_documents(draw: st.DrawFn, node: dict[str, Any], root: dict[str, Any]) -> Any:
+    """Any JSON value *node* (a schema, or part of *root*) allows.
+
+    It knows the keywords imnm's schemas use and refuses any other, so that a
+    new keyword cannot make this test pass without generating what it allows.
+    (hypothesis-jsonschema would do this, but 0.23 uses hypothesis internals
+    that current hypothesis has removed.)
+    """
+    unknown = node.keys() - _NOTES - {
+        "$ref", "anyOf", "const", "enum", "type", "properties", "required",
+        "additionalProperties", "items", "minItems", "uniqueItems", "pattern",
+        "minimum", "maximum",
+    }  # fmt: skip
+    assert not unknown, f"the generator does not know {sorted(unknown)}"
+    if "$ref" in node:
+        return draw(schema_documents(root["$defs"][node["$ref"].rpartition("/")[2]], root))
+    if "anyOf" in node:
+        return draw(schema_documents(draw(st.sampled_from(node["anyOf"])), root))
+    if "const" in node:
+        return node["const"]
+    if "enum" in node:
+        return draw(st.sampled_from(node["enum"]))
+    kind = node["type"]
+    if kind == "object":
+        assert node.get("additionalProperties") is False
+        required = set(node.get("required", ()))
+        return {
+            key: draw(schema_documents(value, root))
+            for key, value in node["properties"].items()
+            if key in required or draw(st.booleans())
+        }
+    if kind == "array":
+        return draw(
+            st.lists(
+                schema_documents(node["items"], root),
+                min_size=node.get("minItems", 0),
+                max_size=max(3, node.get("minItems", 0)),
+                unique_by=(lambda item: json.dumps(item, sort_keys=True))
+                if node.get("uniqueItems")
+                else None,
+            )
+        )
+    if kind == "string":
+        return draw(st.from_regex(node["pattern"]) if "pattern" in node else st.text())
+    if kind == "integer":
+        number = draw(st.integers(node.get("minimum"), node.get("maximum")))
+        # 2018.0 is an integer in JSON Schema's data model.
+        return float(number) if abs(number) < 2**53 and draw(st.booleans()) else number
+    if kind == "null":
+        return None
+    assert kind == "boolean", kind
+    return draw(st.booleans())
+
+
+@pytest.mark.parametrize("kind", sorted(serialize.DOCUMENT_KINDS))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_document_a_schema_allows_loads(kind: str, data: st.DataObject) -> None:
+    cls = serialize.DOCUMENT_KINDS[kind]
+    schema = serialize.json_schema(cls)
+    document = data.draw(schema_documents(schema, schema))
+    serialize.from_dict(document, cls)  # raises if the loader refuses what the schema allows
+
+
+def _python_validator(cls: type) -> jsonschema.Draft202012Validator:
+    # jsonschema runs the schema's patterns with Python's re: the strictest test of them.
+    return jsonschema.Draft202012Validator(serialize.json_schema(cls))
+
+
+@pytest.mark.parametrize(
+    ("label", "document"),
+    [
+        ("trailing newline", {"id": "HP:0003701\n", "label": "Proximal muscle weakness"}),
+        ("arabic digits", {"id": "HP:\u0660\u0660\u0660\u0663\u0667\u0660\u0661", "label": "x"}),
+        ("only a separator", {"id": "HP:0003701", "label": "\x1c"}),
+        ("only a next line", {"id": "HP:0003701", "label": "\x85 "}),
+    ],
+)
+def test_schema_and_loader_refuse_the_same_strings(label: str, document: dict[str, str]) -> None:
+    assert not _python_validator(OntologyTerm).is_valid(document), label
+    with pytest.raises(InvalidPayload):
+        serialize.from_dict(document, OntologyTerm)
+
+
+def test_a_byte_order_mark_is_text_for_both() -> None:
+    document = {"id": "HP:0003701", "label": "\ufeff"}  # a space in ECMA-262, not in Python
+    assert _python_validator(OntologyTerm).is_valid(document)
+    assert serialize.from_dict(document, OntologyTerm).label == "\ufeff"
+
+
+def test_an_integral_number_is_an_integer_for_both() -> None:
+    reference = json.loads(serialize.dumps(catalog.REFERENCES[0]))
+    reference["year"] = float(reference["year"])
+    assert _python_validator(Reference).is_valid(reference)
+    assert serialize.from_dict(reference, Reference) == catalog.REFERENCES[0]
+    reference["year"] += 0.5
+    assert not _python_validator(Reference).is_valid(reference)
+    with pytest.raises(InvalidPayload, match=r"\$\.year: expected an integer"):
+        serialize.from_dict(reference, Reference)
+
+
+def test_the_non_space_class_is_exactly_pythons_whitespace() -> None:
+    from imnm._validators import PYTHON_SPACES
+
+    spaces = re.compile(f"[{PYTHON_SPACES}]")
+    assert [c for c in range(0x110000) if bool(spaces.fullmatch(chr(c))) != chr(c).isspace()] == []

@@ -291,21 +291,33 @@ def _check_envelope(body: dict[str, Any], kind: str) -> int:
     """Remove ``kind`` and ``imnm_format`` from *body*; return the format version."""
     problems = []
     found = body.pop("kind", kind)
-    if found != kind:
+    if not (isinstance(found, str) and found == kind):
         problems.append(f"$.kind: expected {shown(kind)}; got {shown(found)}")
-    version = body.pop("imnm_format", FORMAT_VERSION)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(
-            f"$.imnm_format: expected a format version (1 or more); got {shown(version)}"
-        )
+    given = body.pop("imnm_format", FORMAT_VERSION)
+    version = _integer(given)
+    if version is None or version < 1:
+        problems.append(f"$.imnm_format: expected a format version (1 or more); got {shown(given)}")
     elif version > FORMAT_VERSION:
         problems.append(
             f"$.imnm_format: format version {version} is newer than this imnm reads "
             f"(up to {FORMAT_VERSION}); upgrade imnm"
         )
-    if problems:
+    if problems or version is None:
         raise InvalidPayload(problems)
-    return int(version)
+    return version
+
+
+def _integer(value: object) -> int | None:
+    """*value* as an integer if it is one in JSON's data model, else None.
+
+    As in JSON Schema, a number with a zero fractional part (``2018.0``) is an
+    integer; ``true`` is not.
+    """
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return None
 
 
 # --- The converter's hooks --------------------------------------------------------
@@ -348,9 +360,10 @@ def _structure_str(value: object, _: object) -> str:
 
 
 def _structure_int(value: object, _: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
+    integer = _integer(value)
+    if integer is None:
         raise _Problem(f"expected an integer; got {shown(value)}")
-    return value
+    return integer
 
 
 def _structure_bool(value: object, _: object) -> bool:

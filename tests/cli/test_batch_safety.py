@@ -297,7 +297,7 @@ def test_a_shown_row_value_is_bounded() -> None:
         ('{"anti_srp": NaN}', "NaN is not a JSON value"),
         ('{"anti_srp": Infinity}', "Infinity is not a JSON value"),
         ('{"imnm_format": true}', "expected a format version (1 or more); got true"),
-        ('{"imnm_format": 1.0}', "expected a format version (1 or more); got 1.0"),
+        ('{"imnm_format": 1.5}', "expected a format version (1 or more); got 1.5"),
     ],
 )
 def test_json_lines_are_as_strict_as_documents(line: str, message: str) -> None:
@@ -312,13 +312,13 @@ def test_json_lines_are_as_strict_as_documents(line: str, message: str) -> None:
 
 
 def test_equal_but_differently_typed_values_never_share_a_cached_reading() -> None:
-    """1, 1.0 and true are equal and hash alike; only the integer is a format version."""
+    """1, 1.0 and true are equal and hash alike; only the numbers are a format version."""
     lines = ['{"imnm_format": 1}', '{"imnm_format": true}', '{"imnm_format": 1.0}']
     for order in (lines, lines[::-1], lines[1:] + lines[:1]):
         rows = dict(zip(order, jsonl("\n".join(order) + "\n"), strict=True))
         assert not isinstance(rows['{"imnm_format": 1}'], RowError)
         assert isinstance(rows['{"imnm_format": true}'], RowError)
-        assert isinstance(rows['{"imnm_format": 1.0}'], RowError)
+        assert not isinstance(rows['{"imnm_format": 1.0}'], RowError)
 
 
 def test_a_bare_carriage_return_is_json_whitespace_not_a_line_break() -> None:
@@ -363,3 +363,14 @@ def test_an_interrupt_of_any_command_is_one_line_and_status_130(
     result = invoke(["classify", "--example"])
     assert result.exit_code == 130
     assert result.output == "imnm: interrupted; no output file was written or changed\n"
+
+
+# --- Low: --created out of range is a usage error ------------------------------------------
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+0100", "9999-12-31T23:59:59-0100"])
+def test_a_created_moment_utc_cannot_hold_is_a_usage_error(invoke: Invoke, moment: str) -> None:
+    result = invoke(["classify", "--example", "--format", "phenopacket", "--created", moment])
+    assert result.exit_code == 2
+    assert "is outside the years 1 to 9999 in UTC" in result.output
+    assert "Traceback" not in result.output

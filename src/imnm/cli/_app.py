@@ -229,6 +229,18 @@ def _emit(style: Style[T], subject: T, options: Options, indent: bool | None) ->
         _console().print(Markdown(product))
 
 
+def _in_utc_range(moment: dt.datetime | None) -> dt.datetime | None:
+    # A phenopacket states the moment in UTC: one that UTC cannot hold is a usage error.
+    if moment is not None and moment.tzinfo is not None:
+        try:
+            moment.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise click.BadParameter(
+                f"{moment.isoformat()} is outside the years 1 to 9999 in UTC"
+            ) from None
+    return moment
+
+
 @cli.command()
 @click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
@@ -242,6 +254,7 @@ def _emit(style: Style[T], subject: T, options: Options, indent: bool | None) ->
 @click.option(
     "--created",
     type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    callback=lambda _ctx, _param, value: _in_utc_range(value),
     default=None,
     help="With --format phenopacket: when it was made (UTC if no offset; default: now).",
 )

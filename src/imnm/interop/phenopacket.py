@@ -134,6 +134,7 @@ def to_phenopacket(
     )
     if not isinstance(created, dt.datetime) or created.utcoffset() is None:
         raise InvalidValue("created", created, "must be a timezone-aware datetime")
+    created_text = _rfc3339(created)  # before anything is built: it may refuse the moment
     features = [
         {"type": _term(term), "excluded": True} if excluded else {"type": _term(term)}
         for term, excluded in written(findings)
@@ -149,7 +150,7 @@ def to_phenopacket(
     if classification.criteria is CriteriaStatus.MET:
         packet["diseases"] = [{"term": _term(_DISEASE)}]
         resources.append(dict(ORPHANET_RESOURCE))
-    meta: dict[str, Any] = {"created": _rfc3339(created), "createdBy": f"imnm {__version__}"}
+    meta: dict[str, Any] = {"created": created_text, "createdBy": f"imnm {__version__}"}
     if resources:
         meta["resources"] = resources
     meta["phenopacketSchemaVersion"] = SCHEMA_VERSION
@@ -464,5 +465,13 @@ def _term(term: OntologyTerm) -> dict[str, str]:
 
 
 def _rfc3339(moment: dt.datetime) -> str:
-    utc = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    """*moment* (timezone-aware) in UTC, as RFC 3339 text ending in ``Z``.
+
+    Raises:
+        InvalidValue: *moment* is not in years 1 to 9999 once moved to UTC.
+    """
+    try:
+        utc = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidValue("created", moment, "must fall in the years 1 to 9999 in UTC") from None
     return utc.isoformat() + "Z"
