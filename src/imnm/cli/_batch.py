@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
 from ..serialize import from_dict
 from ._fields import FIELDS, findings_from_cells
+from ._words import fold, plural, suggestion
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -52,7 +54,8 @@ Parsed = tuple[int, "str | None", Findings]
 if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
 
-_FIELD_NAMES = frozenset(field.name for field in FIELDS)
+_FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+_FIELD_NAMES = frozenset(_FIELDS_BY_NAME)
 # What a findings document may hold: its fields and the wire format's envelope.
 _KEYS = _FIELD_NAMES | {"kind", "imnm_format"}
 
@@ -91,23 +94,60 @@ class RowError:
         return f"{where}: {what}"
 
 
-def _check_columns(names: list[str], id_column: str, ignore_extra: bool) -> None:
+Notice = Callable[[str], object]
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _ignore(text: str) -> None:
+    pass
+
+
+def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice: Notice) -> None:
     repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
-        raise InputError(f"the header repeats the column(s) {_names(repeated)}")
-    extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
-    if extra and not ignore_extra:
-        valid = ", ".join(field.name for field in FIELDS)
         raise InputError(
-            f"unknown column(s) {_names(extra)}; the columns are {bounded_repr(id_column)} "
-            f"and the fields {valid} (pass --ignore-extra-columns to skip others)"
+            f"the header repeats the column(s) {_names(repeated)} (case and spaces aside)"
+        )
+    extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
+    valid = [field.name for field in FIELDS]
+    if extra and not ignore_extra:
+        # At most ten names, each shown briefly: a header can be any width.
+        unknown = ", ".join(f"{bounded_repr(name)}{suggestion(name, valid)}" for name in extra[:10])
+        unknown += f" and {len(extra) - 10} more" if len(extra) > 10 else ""
+        looks = [sep for sep, word in _DELIMITERS.items() if any(sep in name for name in extra)]
+        hint = f"; the file looks {_DELIMITERS[looks[0]]}-separated" if looks else ""
+        raise InputError(
+            f"unknown {'column' if len(extra) == 1 else 'columns'} "
+            f"{unknown}{hint}; the columns are {id_column!r} and the fields {', '.join(valid)} "
+            "(pass --ignore-extra-columns to skip others)"
+        )
+    if extra:
+        notice(f"ignoring {plural(len(extra), 'column')} (--ignore-extra-columns): {_names(extra)}")
+    missing = [field for field in FIELDS if field.name not in names]
+    if missing:
+        notice(
+            f"the input has no column {', '.join(field.name for field in missing)}: "
+            "every row reads "
+            + ("it" if len(missing) == 1 else "them")
+            + " as unknown ("
+            + ", ".join(f"{field.name}={field.default.value}" for field in missing)
+            + ")"
         )
 
 
 def _names(names: list[str]) -> str:
-    # At most a few names, each shown briefly: a header can be any width.
+    # At most ten names, each shown briefly: a header can be any width.
     shown = ", ".join(bounded_repr(name) for name in names[:10])
     return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+
+
+def _sniff(header: str) -> str:
+    """The delimiter of a CSV header line: comma, semicolon or tab (comma if none shows)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:  # one column: no delimiter to see
+        return ","
 
 
 def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Parsed | RowError:
@@ -120,10 +160,17 @@ def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Pars
 
 
 def read_csv(
-    stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
+    stream: TextIO,
+    *,
+    id_column: str = "id",
+    ignore_extra: bool = False,
+    notice: Notice = _ignore,
 ) -> Iterator[Parsed | RowError]:
     """Parse a CSV stream whose header names fields of :class:`imnm.Findings`.
 
+    The delimiter (comma, semicolon or tab) is read from the header line.
+    Column names and cells are matched by the command line's rule
+    (:func:`imnm.cli._words.fold`: ASCII whitespace and case do not matter).
     A column that is absent, and a blank cell, mean the field is not known.
     Blank lines are skipped.
 
@@ -132,20 +179,28 @@ def read_csv(
         id_column: The column that holds each row's id, if the header has it.
         ignore_extra: Skip columns that are neither fields nor the id column
             instead of refusing the input.
+        notice: Called once, before any row, with each thing worth saying
+            about the input as a whole: a delimiter other than the comma,
+            the fields that have no column, the columns ignored.
 
     Raises:
         InputError: When the input has no header, or a header with repeated or
             unknown columns; raised at once, before any row is read.
     """
-    reader = csv.reader(stream)
+    first = stream.readline()
+    if not first:
+        raise InputError("the input is empty: expected a header of field names")
+    delimiter = _sniff(first)
+    if delimiter != ",":
+        notice(f"reading the input as {_DELIMITERS[delimiter]}-separated")
+    reader = csv.reader(itertools.chain((first,), stream), delimiter=delimiter)
     try:
         header = next(reader)
-    except StopIteration:
-        raise InputError("the input is empty: expected a header of field names") from None
     except csv.Error as error:
         raise InputError(f"unreadable CSV header: {error}") from None
-    names = [name.strip() for name in header]
-    _check_columns(names, id_column, ignore_extra)
+    names = [fold(name) for name in header]
+    id_column = fold(id_column)
+    _check_columns(names, id_column, ignore_extra, notice)
     index = {name: position for position, name in enumerate(names)}
     positions = tuple(index.get(field.name) for field in FIELDS)
     return _csv_rows(reader, positions, index.get(id_column), len(names))
@@ -200,15 +255,22 @@ def _breaks_a_field(cells: list[str], positions: tuple[int | None, ...]) -> bool
 
 
 def read_jsonl(
-    stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
+    stream: TextIO,
+    *,
+    id_column: str = "id",
+    ignore_extra: bool = False,
+    notice: Notice = _ignore,
 ) -> Iterator[Parsed | RowError]:
     """Parse a JSON Lines stream of findings documents, one a line.
 
-    Each line is read exactly as :func:`imnm.serialize.loads` reads a findings
-    document (as long and as deep, no duplicate keys, no ``NaN``): an absent
-    key means the field is not known, and ``"kind"`` and ``"imnm_format"`` may
-    be given.  Lines end at a line feed (a carriage return before it is
-    dropped; a bare one is JSON whitespace).  Blank lines are skipped.
+    Each line is read as :func:`imnm.serialize.loads` reads a findings
+    document (as long and as deep, no duplicate keys, no ``NaN``, the same
+    types), except that keys and string values are matched by the command
+    line's rule (:func:`imnm.cli._words.fold`: ASCII whitespace and case do
+    not matter): an absent key means the field is not known, and ``"kind"``
+    and ``"imnm_format"`` may be given.  Lines end at a line feed (a carriage
+    return before it is dropped; a bare one is JSON whitespace).  Blank lines
+    are skipped.  Whatever a line holds, it gives one row or one error.
 
     Args:
         stream: The text, one JSON object a line.
@@ -216,13 +278,16 @@ def read_jsonl(
             string id is written as it is; another JSON value as its JSON text.
         ignore_extra: Skip keys that are neither fields, the id key nor the
             document envelope, instead of refusing the row.
+        notice: Called with the first line of each key ignored.
     """
+    id_column = fold(id_column)
+    ignored: set[str] = set()
     for line, text in _lines(stream):
         if text is not None and not text.strip():
             continue
         try:
-            yield _jsonl_row(line, text, id_column, ignore_extra)
-        except Exception as error:
+            yield _jsonl_row(line, text, id_column, ignore_extra, notice, ignored)
+        except Exception as error:  # one bad row is one reported row
             message = f"could not be read ({type(error).__name__})"
             yield RowError(line=line, id=None, field=None, value=None, message=message)
 
@@ -254,7 +319,12 @@ def _lines(stream: TextIO) -> Iterator[tuple[int, str | None]]:
 
 
 def _jsonl_row(
-    line: int, text: str | None, id_column: str, ignore_extra: bool
+    line: int,
+    text: str | None,
+    id_column: str,
+    ignore_extra: bool,
+    notice: Notice,
+    ignored: set[str],
 ) -> Parsed | RowError:
     if text is None:
         message = f"the line is longer than the limit of {MAX_DOCUMENT_SIZE} characters"
@@ -266,15 +336,30 @@ def _jsonl_row(
     if not isinstance(document, dict):
         message = f"expected a JSON object; got {shown(document)}"
         return RowError(line=line, id=None, field=None, value=None, message=message)
-    raw_id = document.pop(id_column, None)
+    folded = {fold(key): value for key, value in document.items()}
+    repeats = len(folded) < len(document)
+    raw_id = folded.pop(id_column, None)
     row_id = raw_id if raw_id is None or isinstance(raw_id, str) else _ID_ENCODER.encode(raw_id)
     if row_id is not None and not _is_text(row_id):
         message = "the id is not text (it holds a lone surrogate)"
         return RowError(line=line, id=_escaped(row_id), field=None, value=None, message=message)
+    if repeats:
+        message = "the object repeats a key (case and spaces aside)"
+        return RowError(line=line, id=row_id, field=None, value=None, message=message)
     if ignore_extra:
-        document = {key: value for key, value in document.items() if key in _KEYS}
+        for key in folded.keys() - _KEYS - ignored:
+            notice(
+                f"ignoring the key {bounded_repr(key)}, first on line {line} "
+                "(--ignore-extra-columns)"
+            )
+            ignored.add(key)
+        folded = {key: value for key, value in folded.items() if key in _KEYS}
     try:
-        return (line, row_id, _findings_from_document(document))
+        return (line, row_id, _findings_from_document(folded))
+    except InvalidValue as error:
+        return RowError(
+            line=line, id=row_id, field=error.field, value=error.value, message=error.reason
+        )
     except InvalidPayload as error:
         return _payload_error(line, row_id, error.problems)
 
@@ -285,19 +370,33 @@ _ID_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 def _findings_from_document(document: dict[str, Any]) -> Findings:
     # The type is part of the key: 1, 1.0 and true are equal and hash alike,
-    # but only some of them are valid, so they must never share an entry.
+    # but not all of them are valid, so they must never share an entry.
     try:
         key = tuple((name, type(value), value) for name, value in document.items())
         hash(key)
     except TypeError:  # a list or object value cannot be a cache key; the reader refuses it
-        return from_dict(document, Findings)
+        return _read_document(document)
     return _findings_from_items(key)
 
 
 # As for CSV cells: repeated documents are read once (see findings_from_cells).
 @functools.lru_cache(maxsize=8192)
 def _findings_from_items(items: tuple[tuple[str, type, Any], ...]) -> Findings:
-    return from_dict({name: value for name, _, value in items}, Findings)
+    return _read_document({name: value for name, _, value in items})
+
+
+def _read_document(document: dict[str, Any]) -> Findings:
+    # String values of fields are read by the command line's rule; anything else
+    # (null, a number) is left to the wire format's strict reader to report.
+    return from_dict(
+        {
+            key: _FIELDS_BY_NAME[key].parse(value).value
+            if key in _FIELDS_BY_NAME and isinstance(value, str)
+            else value
+            for key, value in document.items()
+        },
+        Findings,
+    )
 
 
 def _is_text(value: str) -> bool:
