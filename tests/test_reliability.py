@@ -29,14 +29,8 @@ from imnm import (
     classify_many,
     serialize,
 )
-from imnm.errors import (
-    ImnmError,
-    InvalidFindings,
-    InvalidPayload,
-    InvalidValue,
-    UnknownId,
-    UnsupportedType,
-)
+from imnm.errors import ImnmError, InvalidFindings, InvalidPayload, InvalidValue
+from imnm.errors import MissingExtra, UnknownId, UnsupportedType
 from imnm.interop.fhir import to_fhir_condition
 from imnm.interop.phenopacket import from_phenopacket, to_phenopacket
 
@@ -106,6 +100,7 @@ _ERROR_ARGUMENTS: dict[type[ImnmError], st.SearchStrategy[tuple[object, ...]]] =
     UnknownId: st.tuples(_TEXT, _ANYTHING, st.lists(_TEXT, max_size=3).map(tuple)),
     UnsupportedType: st.tuples(_ANYTHING, st.lists(_TEXT, max_size=3).map(tuple)),
     InvalidPayload: st.tuples(st.lists(_TEXT, max_size=130)),
+    MissingExtra: st.tuples(_TEXT, _TEXT),
 }
 
 
