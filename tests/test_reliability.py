@@ -21,16 +21,21 @@ from hypothesis import strategies as st
 from imnm import (
     Disease,
     Findings,
+    ImnmError,
+    InvalidFindings,
+    InvalidPayload,
+    InvalidValue,
     Presence,
     Reference,
     Serology,
+    UnknownId,
+    UnsupportedType,
     catalog,
     classify,
     classify_many,
     serialize,
 )
-from imnm.errors import ImnmError, InvalidFindings, InvalidPayload, InvalidValue
-from imnm.errors import MissingExtra, UnknownId, UnsupportedType
+from imnm.errors import MissingExtra
 from imnm.interop.fhir import to_fhir_condition
 from imnm.interop.phenopacket import from_phenopacket, to_phenopacket
 

@@ -230,8 +230,8 @@ def _csv_rows(
         if id_position is not None and id_position < len(cells):
             row_id = cells[id_position]
         if end > start and (len(cells) != width or _breaks_a_field(cells, positions)):
-            # No field value holds a line break: a quote that is never closed
-            # swallows the lines after it into one cell.  Say so, and which lines.
+            # No field value holds a line break inside it: a quote that is never
+            # closed swallows the lines after it into one cell.  Say so, and which.
             message = (
                 f"a quoted cell runs over lines {start} to {end}; is a quote not closed? "
                 f"(those lines were read as this one row)"
@@ -250,8 +250,10 @@ def _csv_rows(
 
 
 def _breaks_a_field(cells: list[str], positions: tuple[int | None, ...]) -> bool:
+    # A line break at either end of a cell is whitespace the matching rule
+    # drops; one inside it is not part of any field value.
     return any(
-        "\n" in cells[position] or "\r" in cells[position]
+        "\n" in fold(cells[position]) or "\r" in fold(cells[position])
         for position in positions
         if position is not None and position < len(cells)
     )
