@@ -142,7 +142,7 @@ def test_form_has_a_fieldset_per_finding_with_every_wire_value_labelled(site_dir
     form = _Form()
     # From the page's own block on: the header has radio buttons of its own (the palette).
     form.feed(page[page.index('<div class="imnm-try-it"') :])
-    fields = attrs.fields(attrs.resolve_types(Findings))
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(Findings))
     assert list(form.radios) == [field.name for field in fields]
     docstring = cast(str, Findings.__doc__)
     for field, legend in zip(fields, form.legends, strict=True):

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.docs_site, pytest.mark.browser, pytest.mark.source_tre
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "docs" / "assets" / "vendor" / "axe-core" / "axe.min.js"
-FIELDS = attrs.fields(attrs.resolve_types(Findings))
+FIELDS: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(Findings))
 PAGE = "try-it/"
 RESULT = ".imnm-try-it__result"
 
@@ -118,7 +118,9 @@ def _check_page_shows(page: Page, findings: Findings) -> None:
 
 
 def _random_findings(rng: random.Random) -> Findings:
-    values = {field.name: rng.choice(list(cast("type[enum.Enum]", field.type))) for field in FIELDS}
+    values: dict[str, Any] = {
+        field.name: rng.choice(list(cast("type[enum.Enum]", field.type))) for field in FIELDS
+    }
     return Findings(**values)
 
 

@@ -146,15 +146,14 @@ def _fields_json() -> list[Json]:
 
 def _all_findings() -> Iterator[Findings]:
     """Every Findings, in the asset's order (the first field varies slowest)."""
+    attributes: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(Findings))
     domains = [
-        [cast("type[enum.Enum]", attribute.type)(c.value) for c in field.choices]
-        for attribute, field in zip(
-            attrs.fields(attrs.resolve_types(Findings)), fields(), strict=True
-        )
+        [cast("type[enum.Enum]", attribute.type)(choice.value) for choice in field.choices]
+        for attribute, field in zip(attributes, fields(), strict=True)
     ]
     names = [field.name for field in fields()]
     for values in itertools.product(*domains):
-        yield Findings(**dict(zip(names, values, strict=True)))
+        yield Findings(**cast("dict[str, Any]", dict(zip(names, values, strict=True))))
 
 
 class _Nodes:
