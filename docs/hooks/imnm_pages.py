@@ -22,6 +22,8 @@ from mkdocs.structure.pages import Page
 
 import imnm
 from imnm import catalog, criteria
+from imnm._markdown import escape as _md
+from imnm._markdown import table
 from imnm.classifier import CriteriaStatus
 from imnm.model import Reference, Statement, Subtype
 
@@ -72,11 +74,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 # --- helpers -----------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Escape *text* for Markdown, table cells included."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-
-
 def _url(from_uri: str, to_path: str) -> str:
     """The URL of *to_path* (relative to the site root) as raw HTML on the page *from_uri* needs it.
 
@@ -120,9 +117,7 @@ def _statement(from_uri: str, statement: Statement) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(table(header, rows))
 
 
 def _term(term: imnm.OntologyTerm) -> str:
