@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import importlib.util
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import cases as cases_
+import strategies
 from imnm import Biopsy, Classification, Findings, Presence, Serology, classify, serialize
 from imnm.classifier import CriteriaStatus
 
@@ -117,13 +120,6 @@ def _check_page_shows(page: Page, findings: Findings) -> None:
     assert serialize.loads(json.dumps(query), Findings) == findings
 
 
-def _random_findings(rng: random.Random) -> Findings:
-    values: dict[str, Any] = {
-        field.name: rng.choice(list(cast("type[enum.Enum]", field.type))) for field in FIELDS
-    }
-    return Findings(**values)
-
-
 def _open(page: Page, site_url: str, query: str = "") -> None:
     page.goto(site_url + PAGE + query)
     # The script has looked the data up once the result (or a problem) shows.
@@ -164,25 +160,39 @@ def _type(page: Page, findings: Findings, before: Findings) -> None:
             page.keyboard.press(key)
 
 
+def _checked(page: Page) -> Findings:
+    """The findings the form shows checked."""
+    values: dict[str, str] = page.evaluate(
+        "() => Object.fromEntries(new FormData(document.querySelector('.imnm-try-it__form')))"
+    )
+    return serialize.loads(json.dumps(values), Findings)
+
+
 def test_page_shows_classify_answer_for_random_findings(site_url: str, tab: Tab) -> None:
     page = tab.page
     _open(page, site_url)
     _check_page_shows(page, Findings())
-    rng = random.Random(16)
-    cases = [_random_findings(rng) for _ in range(200)]
-    before = Findings()
-    for number, findings in enumerate(cases):
-        # A tenth by the mouse, a tenth by the keyboard alone, the rest by clicks
-        # the page's own script sends (one browser call, so the test stays quick).
-        if number % 10 == 0:
+    seen: set[Findings] = set()
+
+    # One page load; each example changes the form from where the last one left it.
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(findings=strategies.findings, how=st.sampled_from(["mouse", "keyboard"] + 8 * ["tap"]))
+    def shows(findings: Findings, how: str) -> None:
+        # A tenth by the mouse, a tenth by the keyboard alone, the rest by clicks the
+        # page's own script sends (one browser call each, so the test stays quick).
+        before = _checked(page)
+        if how == "mouse":
             _click(page, findings, before)
-        elif number % 10 == 1:
+        elif how == "keyboard":
             _type(page, findings, before)
         else:
             _tap(page, findings)
         _check_page_shows(page, findings)
-        before = findings
-    assert len({classify(findings).summary for findings in cases}) > 5  # varied cases
+        seen.add(findings)
+
+    shows()
+    assert len(seen) >= 200
+    assert len({classify(findings).summary for findings in seen}) > 5  # varied results
     assert tab.problems == []
 
 
@@ -217,18 +227,19 @@ def test_keyboard_reaches_every_group_and_button_in_order(site_url: str, tab: Ta
 
 def test_a_link_with_findings_opens_with_the_form_filled(site_url: str, tab: Tab) -> None:
     page = tab.page
-    rng = random.Random(1601)
-    cases = [_random_findings(rng) for _ in range(3)]
-    cases.append(
-        Findings(
-            anti_srp=Serology.NEGATIVE,
-            anti_hmgcr=Serology.NEGATIVE,
+    cases = [
+        cases_.ANTI_HMGCR_ONLY,
+        cases_.SERONEGATIVE_NON_NECROTIZING,
+        cases_.SERONEGATIVE_MET,
+        # Every field away from its default.
+        attrs.evolve(
+            cases_.ANTI_SRP_MET,
             other_msa=Serology.NEGATIVE,
-            elevated_ck=Presence.PRESENT,
-            proximal_weakness=Presence.PRESENT,
-            muscle_biopsy=Biopsy.NECROTIZING,
-        )
-    )
+            statin_exposure=Presence.ABSENT,
+            extramuscular_features=Presence.PRESENT,
+            muscle_biopsy=Biopsy.NON_NECROTIZING,
+        ),
+    ]
     for findings in cases:
         query = {f.name: getattr(findings, f.name).value for f in FIELDS}
         _open(page, site_url, "?" + urlencode(query))
@@ -280,7 +291,7 @@ def test_copy_as_json_gives_a_document_the_command_line_classifies(
     page = tab.page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     _open(page, site_url)
-    findings = _random_findings(random.Random(7))
+    findings = cases_.SERONEGATIVE_NON_NECROTIZING
     _click(page, findings)
     page.get_by_role("button", name="Copy as JSON").click()
     assert page.get_by_role("status").inner_text() == "Copied the findings as JSON."
