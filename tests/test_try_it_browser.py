@@ -321,12 +321,11 @@ def test_axe_finds_no_accessibility_violation(
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=cast(Any, scheme))
     # Findings that fill every part of the result: rules of each outcome, notes, caveats.
-    findings = Findings(
-        anti_srp=Serology.POSITIVE,
-        anti_hmgcr=Serology.NEGATIVE,
+    findings = attrs.evolve(
+        cases_.ANTI_SRP_MET,
         elevated_ck=Presence.ABSENT,
-        statin_exposure=Presence.PRESENT,
-        extramuscular_features=Presence.PRESENT,
+        proximal_weakness=Presence.UNKNOWN,
+        **{name: Presence.PRESENT for name in ("statin_exposure", "extramuscular_features")},
     )
     query = {f.name: getattr(findings, f.name).value for f in FIELDS}
     _open(page, site_url, "?" + urlencode(query))
