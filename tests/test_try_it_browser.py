@@ -325,7 +325,8 @@ def test_axe_finds_no_accessibility_violation(
         cases_.ANTI_SRP_MET,
         elevated_ck=Presence.ABSENT,
         proximal_weakness=Presence.UNKNOWN,
-        **dict.fromkeys(("statin_exposure", "extramuscular_features"), Presence.PRESENT),
+        statin_exposure=Presence.PRESENT,
+        extramuscular_features=Presence.PRESENT,
     )
     query = {f.name: getattr(findings, f.name).value for f in FIELDS}
     _open(page, site_url, "?" + urlencode(query))
