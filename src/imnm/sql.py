@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .cohort import COLUMNS, TABLE_COLUMNS, WHITESPACE, Column, decision_table
+from .cohort import COLUMNS, RESULT_COLUMNS, TABLE_COLUMNS, WHITESPACE, Column, decision_table
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,7 +59,7 @@ DIALECTS: tuple[str, ...] = ("duckdb", "spark")
 DECISION_TABLE = "imnm_decision_table"
 """The name of the decision table in the session: a temporary table (DuckDB) or view (Spark)."""
 
-OUTPUT_COLUMNS: tuple[str, ...] = ("subtype", "criteria", "error")
+OUTPUT_COLUMNS: tuple[str, ...] = (*RESULT_COLUMNS, "error")
 """The columns that :func:`classify_query` adds to the cohort's own."""
 
 # The DuckDB macro that folds one cell (a macro is expanded where it is used).
@@ -221,8 +221,10 @@ def _rows(dialect: str) -> str:
     # The decision table as the rows of a VALUES list (cached: it is large).
     string = _SYNTAX[dialect].string
 
-    def literal(value: str | None) -> str:
-        return "NULL" if value is None else string(value)
+    def literal(value: object) -> str:
+        if value is None:
+            return "NULL"
+        return string(value) if isinstance(value, str) else str(value)
 
     return ",\n".join("  (" + ", ".join(map(literal, row)) + ")" for row in decision_table())
 
@@ -271,7 +273,7 @@ def classify_query(
         for column in present
     )
     return (
-        f"SELECT {syntax.hint}c.*, t.subtype, t.criteria,\n"
+        f"SELECT {syntax.hint}c.*, {', '.join(f't.{name}' for name in RESULT_COLUMNS)},\n"
         f"  CASE WHEN t.criteria IS NOT NULL THEN NULL{checks}\n"
         f"  END AS error\n"
         f"FROM {source} AS c\n"
@@ -317,8 +319,10 @@ def classify_spark(cohort: pyspark.sql.DataFrame) -> pyspark.sql.DataFrame:
     joined by :func:`classify_query`; the result is lazy, like any DataFrame.
     """
     session = cohort.sparkSession
-    schema = ", ".join(f"{name} string" for name in TABLE_COLUMNS)
-    table = session.createDataFrame(list(decision_table()), schema).selectExpr(
+    rows = list(decision_table())
+    kinds = ["int" if isinstance(value, int) else "string" for value in rows[0]]
+    schema = ", ".join(f"{name} {kind}" for name, kind in zip(TABLE_COLUMNS, kinds, strict=True))
+    table = session.createDataFrame(rows, schema).selectExpr(
         "*", f"{_table_key(_SYNTAX['spark'])} AS {_KEY}"
     )
     query = classify_query("{cohort}", "spark", table="{table}", columns=cohort.columns)
