@@ -672,17 +672,23 @@ def rules_data() -> dict[str, Any]:
 
 
 def _tenths_decimal(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if (
-        not isinstance(value, Decimal)
-        or not value.is_finite()
-        or value < 0
-        or value != value.quantize(_TENTH)
+    if not (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and 0 <= value <= _MOST
+        and value == value.quantize(_TENTH)
     ):
-        raise InvalidValue(attribute.name, value, "must be a non-negative Decimal in tenths")
+        raise InvalidValue(
+            attribute.name, value, f"must be a Decimal in tenths from 0 to {_MOST}"
+        )
 
 
 _TENTH = Decimal("0.1")
-v.with_schema(_tenths_decimal, minimum=0)
+# No score exceeds every weight of the larger column summed: a bound for input checks.
+_MOST = Decimal(
+    sum(max(item.tenths_with_biopsy, item.tenths_without_biopsy or 0) for item in ITEMS)
+).scaleb(-1)
+v.with_schema(_tenths_decimal, minimum=0, maximum=float(_MOST))
 
 
 class ItemStatus(enum.Enum):

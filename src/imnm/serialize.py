@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import decimal
 import enum
 import functools
 import json
@@ -55,9 +56,10 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _json_converter
 
-from . import catalog, criteria
+from . import catalog, criteria, iim
 from ._schema import document_schema
 from .classifier import Classification
+from .combined import SideBySide
 from .criteria import Criterion
 from .errors import InvalidPayload, InvalidValue, UnknownId
 from .findings import Findings
@@ -105,8 +107,11 @@ DOCUMENT_KINDS: Final[Mapping[str, type]] = types.MappingProxyType(
         "criterion": Criterion,
         "disease": Disease,
         "findings": Findings,
+        "iim_assessment": iim.IIMAssessment,
+        "iim_findings": iim.IIMFindings,
         "ontology_term": OntologyTerm,
         "reference": Reference,
+        "side_by_side": SideBySide,
         "statement": Statement,
         "subtype": Subtype,
         "therapy": Therapy,
@@ -119,12 +124,16 @@ its schema, ``imnm/schemas/<kind>.json``): renaming a class does not change it.
 """
 _KINDS: Final[dict[type, str]] = {cls: kind for kind, cls in DOCUMENT_KINDS.items()}
 
-# Catalog entities a classification names by id: how to look one up, and all of them.
+# Catalog entities a result names by id: how to look one up, and all of them.
 _BY_ID: Final[dict[type, tuple[Callable[[str], Any], tuple[Any, ...]]]] = {
     Subtype: (catalog.get_subtype, catalog.SUBTYPES),
     Criterion: (criteria.get_criterion, criteria.CRITERIA),
     Reference: (catalog.get_reference, catalog.REFERENCES),
+    iim.Item: (iim.get_item, iim.ITEMS),
+    iim.IIMNote: (iim.get_note, iim.NOTES),
 }
+# The results: documents that name catalog entities (and EULAR/ACR items) by id.
+_RESULTS: Final = (Classification, iim.IIMAssessment, SideBySide)
 
 # Upgrades of a document body from format version N to N + 1, by N: reading a
 # version-N document applies every step from N on.  A step is added with each
@@ -153,8 +162,9 @@ def _make_converter(*, detailed: bool) -> JsonConverter:
     for cls, (get, _) in _BY_ID.items():
         by_id.register_structure_hook(cls, _structure_by_id(get))
         by_id.register_unstructure_hook(cls, _unstructure_by_id)
-    full.register_structure_hook(Classification, by_id.get_structure_hook(Classification))
-    full.register_unstructure_hook(Classification, by_id.get_unstructure_hook(Classification))
+    for result in _RESULTS:
+        full.register_structure_hook(result, by_id.get_structure_hook(result))
+        full.register_unstructure_hook(result, by_id.get_unstructure_hook(result))
     return full
 
 
@@ -264,7 +274,7 @@ _ENCODER: Final = json.JSONEncoder(
 @functools.cache
 def _schema(cls: type) -> dict[str, Any]:
     by_id = {}
-    if cls is Classification:
+    if cls in _RESULTS:
         by_id = {tp: tuple(item.id for item in items) for tp, (_, items) in _BY_ID.items()}
     return document_schema(cls, kind=_kind(cls), version=FORMAT_VERSION, by_id=by_id)
 
@@ -376,6 +386,8 @@ def _strict_converter(*, detailed: bool) -> JsonConverter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(decimal.Decimal, _structure_decimal)
+    converter.register_unstructure_hook(decimal.Decimal, float)
     # Registered for the base class, this hook serves every enum (cattrs' own
     # enum hook would accept a value of any JSON type and report it poorly).
     converter.register_structure_hook(enum.Enum, _structure_enum)
@@ -409,6 +421,22 @@ def _structure_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
         raise _Problem(f"expected true or false; got {_show(value)}")
     return value
+
+
+def _structure_decimal(value: object, _: object) -> decimal.Decimal:
+    # A score in tenths, written as a JSON number (5.3): read through its shortest
+    # decimal form, so 5.3 is Decimal("5.3") exactly, never the binary float's value.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Problem(f"expected a number; got {_show(value)}")
+    number = decimal.Decimal(repr(value) if isinstance(value, float) else value)
+    try:
+        tenths = number.quantize(_TENTH)
+    except decimal.InvalidOperation:
+        return number  # far too large: the model's validator refuses it
+    return tenths if tenths == number else number
+
+
+_TENTH: Final = decimal.Decimal("0.1")
 
 
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
