@@ -20,13 +20,14 @@ from typing import IO, Any, BinaryIO, TextIO, TypeVar
 import click
 from rich.console import Console
 
-from .. import catalog, serialize
+from .. import catalog, iim, serialize
 from .._schema import _attribute_docs
 from ..classifier import classify as classify_findings
+from ..combined import side_by_side
 from ..criteria import CRITERIA
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
-from . import _render
+from . import _iim, _render
 from ._batch import ERROR_COLUMNS, RESULT_COLUMNS, Parsed, RowError, read_csv, read_jsonl, run_batch
 from ._fields import FIELDS, findings_from_cells
 from ._output import Writer, format_for
@@ -209,6 +210,76 @@ def classify(
         click.echo(json.dumps(condition, ensure_ascii=False, indent=2))
     else:
         _print_text(_render.classification_markdown(result), style)
+
+
+def _iim_options(command: _F) -> _F:
+    # The same words as the IIMFindings and BiopsyFeatures docstrings.
+    for option in reversed((*_iim.IIM_OPTIONS, *_iim.BIOPSY_OPTIONS)):
+        is_feature = option in _iim.BIOPSY_OPTIONS
+        command = click.option(
+            option.option,
+            option.name,
+            type=click.INT if option.values is None else click.Choice(option.values),
+            default=None,
+            help=f"{option.help} Default: {option.default}"
+            + (" (giving it means there are biopsy data)." if is_feature else "."),
+        )(command)
+    return command
+
+
+@cli.command()
+@click.argument("document", type=click.File("rb"), required=False)
+@click.option(
+    "--biopsy-data",
+    is_flag=True,
+    help="There are muscle biopsy data (use the column with biopsy data), features as given.",
+)
+@click.option(
+    "--with-enmc",
+    is_flag=True,
+    help="Also classify by ENMC 2016 from the ENMC options, side by side (implied by any of them).",
+)
+@_style_options()
+@_iim_options
+@_finding_options
+def assess(
+    document: BinaryIO | None,
+    biopsy_data: bool,
+    with_enmc: bool,
+    style: str | None,
+    **values: Any,
+) -> None:
+    """Assess findings against the EULAR/ACR 2017 criteria for idiopathic inflammatory myopathy.
+
+    Give the findings as options (a field not given is unknown) or as an
+    iim_findings DOCUMENT in JSON (a file, or - for standard input); options
+    override the document.  With any ENMC finding option (--anti-srp, ...) or
+    --with-enmc, the ENMC 2016 classification is printed beside it, each
+    shared fact (elevated CK, proximal weakness, anti-Jo-1) entered once.
+    """
+    given = {name: str(value) for name, value in values.items() if value is not None}
+    enmc_names = {field.name for field in FIELDS}
+    enmc_given = {name: value for name, value in given.items() if name in enmc_names}
+    iim_given = {name: value for name, value in given.items() if name not in enmc_names}
+    if document is None and not given and not biopsy_data and not with_enmc:
+        raise click.UsageError("give findings as options or a JSON DOCUMENT (- for stdin)")
+    base = (
+        iim.IIMFindings() if document is None else serialize.loads(document.read(), iim.IIMFindings)
+    )
+    iim_findings = _iim.iim_findings_from_text(base, iim_given, biopsy=biopsy_data)
+    if not (with_enmc or enmc_given):
+        assessment = iim.assess(iim_findings)
+        if style == "json":
+            click.echo(serialize.dumps(assessment))
+        else:
+            _print_text(_iim.assessment_markdown(assessment), style)
+        return
+    cells = tuple(enmc_given.get(f.name) for f in FIELDS)
+    both = side_by_side(findings_from_cells(cells), iim_findings)
+    if style == "json":
+        click.echo(serialize.dumps(both))
+    else:
+        _print_text(_iim.side_by_side_markdown(both), style)
 
 
 _COLLECTIONS: dict[str, tuple[object, ...]] = {
