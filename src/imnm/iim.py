@@ -678,9 +678,7 @@ def _tenths_decimal(_instance: object, attribute: attrs.Attribute[Any], value: o
         and 0 <= value <= _MOST
         and value == value.quantize(_TENTH)
     ):
-        raise InvalidValue(
-            attribute.name, value, f"must be a Decimal in tenths from 0 to {_MOST}"
-        )
+        raise InvalidValue(attribute.name, value, f"must be a Decimal in tenths from 0 to {_MOST}")
 
 
 _TENTH = Decimal("0.1")
