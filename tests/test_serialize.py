@@ -47,6 +47,7 @@ from imnm import (
     serialize,
 )
 from imnm.combined import SideBySide, side_by_side
+from imnm.findings import COMBINATIONS
 from imnm.iim import (
     ITEMS,
     NOTES,
@@ -296,7 +297,7 @@ def test_every_classification_of_the_contract_survives_a_round_trip() -> None:
         result = classify(Findings(**dict(zip(names, combination, strict=True))))
         assert serialize.loads(serialize.dumps(result), Classification) == result
         count += 1
-    assert count == 3**8
+    assert count == COMBINATIONS
 
 
 # --- The shape of documents ---------------------------------------------------------

@@ -13,6 +13,7 @@ which lists the valid ids, for an id the catalog does not hold.
 
 from __future__ import annotations
 
+from . import _subtype_ids as ids
 from ._lookup import by_id
 from .model import (
     Autoantibody,
@@ -199,7 +200,7 @@ AUTOANTIBODIES: tuple[Autoantibody, ...] = (ANTI_SRP_ANTIBODY, ANTI_HMGCR_ANTIBO
 # --- Complications (page, "Other complications"). The page reports them for
 # autoantibody-negative IMNM in particular.
 
-_SERONEGATIVE_ONLY = frozenset({"autoantibody-negative"})
+_SERONEGATIVE_ONLY = frozenset({ids.AUTOANTIBODY_NEGATIVE})
 DYSPHAGIA = Complication(
     id="dysphagia",
     name="Difficulties with swallowing (dysphagia)",
@@ -279,7 +280,7 @@ EXTRAMUSCULAR_SUGGESTS_OTHER_IIM = Statement(
 """The note that extra-muscular features suggest another inflammatory myopathy."""
 
 ANTI_SRP = Subtype(
-    id="anti-srp",
+    id=ids.ANTI_SRP,
     name="Anti-SRP myopathy",
     autoantibody=ANTI_SRP_ANTIBODY,
     serum_finding="Presence of autoantibodies to signal recognition particle (SRP) in serum.",
@@ -316,7 +317,7 @@ ANTI_SRP = Subtype(
 )
 """Anti-SRP myopathy."""
 ANTI_HMGCR = Subtype(
-    id="anti-hmgcr",
+    id=ids.ANTI_HMGCR,
     name="Anti-HMGCR myopathy",
     autoantibody=ANTI_HMGCR_ANTIBODY,
     serum_finding=(
@@ -348,7 +349,7 @@ ANTI_HMGCR = Subtype(
 )
 """Anti-HMGCR myopathy."""
 AUTOANTIBODY_NEGATIVE = Subtype(
-    id="autoantibody-negative",
+    id=ids.AUTOANTIBODY_NEGATIVE,
     name="Autoantibody-negative IMNM",
     autoantibody=None,
     serum_finding="No known autoantibodies in serum.",
@@ -362,7 +363,7 @@ AUTOANTIBODY_NEGATIVE = Subtype(
 )
 """Autoantibody-negative IMNM."""
 SUBTYPES: tuple[Subtype, ...] = (ANTI_SRP, ANTI_HMGCR, AUTOANTIBODY_NEGATIVE)
-"""The three forms of IMNM."""
+"""The forms of IMNM."""
 
 IMNM = Disease(
     name="Immune-mediated necrotizing myopathy",

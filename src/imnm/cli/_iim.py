@@ -8,17 +8,21 @@ come from the fields and their docstrings, like ``imnm classify``'s.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
 
+from .. import serialize
 from .._schema import _attribute_docs
 from ..combined import SideBySide
 from ..errors import InvalidValue
 from ..iim import BiopsyFeatures, IIMAssessment, IIMFindings
 from ._render import DISCLAIMER, classification_markdown
+from ._styles import Medium, Options, Style
 
 __all__ = [
+    "ASSESS_STYLES",
     "BIOPSY_OPTIONS",
     "IIM_OPTIONS",
     "IIMOption",
@@ -174,3 +178,21 @@ def side_by_side_markdown(both: SideBySide) -> str:
     lines += _assessment_lines(both.assessment, 2)
     lines += [DISCLAIMER, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown(result: IIMAssessment | SideBySide, options: Options) -> str:
+    if isinstance(result, SideBySide):
+        return side_by_side_markdown(result)
+    return assessment_markdown(result)
+
+
+def _wire(result: IIMAssessment | SideBySide, options: Options) -> dict[str, Any]:
+    return serialize.to_dict(result)
+
+
+#: The output styles of ``imnm assess`` (an assessment, or both side by side); text is the default.
+ASSESS_STYLES: Mapping[str, Style[IIMAssessment | SideBySide]] = {
+    "text": Style(export=_markdown, medium=Medium.TERMINAL),
+    "markdown": Style(export=_markdown, medium=Medium.MARKDOWN),
+    "json": Style(export=_wire, medium=Medium.JSON),
+}
