@@ -685,8 +685,11 @@ def test_knowing_more_narrows_the_range_and_keeps_a_decided_category(
 
 def test_assessment_fields_are_validated() -> None:
     result = assess(IIMFindings())
-    with pytest.raises(InvalidValue, match="score_low: must be a non-negative Decimal in tenths"):
+    with pytest.raises(InvalidValue, match="score_low: must be a Decimal in tenths from 0 to"):
         attrs.evolve(result, score_low=Decimal("1.25"))
+    for bad in (Decimal("-0.1"), Decimal("100.0"), Decimal("NaN"), Decimal("1e40")):
+        with pytest.raises(InvalidValue, match="score_low"):
+            attrs.evolve(result, score_low=bad)
     with pytest.raises(InvalidValue, match="score_high"):
         attrs.evolve(result, score_high=5.3)  # type: ignore[arg-type]
     assert isinstance(result, IIMAssessment)

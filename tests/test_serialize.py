@@ -850,3 +850,47 @@ def test_golden_files_are_only_ever_added_never_rewritten() -> None:
     assert on_disk == set(GOLDEN_OBJECTS) == set(sums)
     for name, digest in sums.items():
         assert hashlib.sha256((GOLDEN / name).read_bytes()).hexdigest() == digest, name
+
+
+# --- EULAR/ACR documents: scores are exact decimals on the wire ----------------------
+
+
+def test_an_assessment_round_trips_with_its_scores_exact() -> None:
+    result = assess(IIMFindings(age_at_onset=30, gottron_sign=Presence.PRESENT))
+    document = json.loads(serialize.dumps(result))
+    assert document["kind"] == "iim_assessment"
+    assert document["score_low"] == 4.6
+    assert document["items"][0] == {"item": "age-18-to-39", "status": "scored", "weight": 1.3}
+    loaded = serialize.loads(serialize.dumps(result), IIMAssessment)
+    assert loaded == result
+    assert str(loaded.score_low) == "4.6"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("5.3", 'expected a number; got "5.3"'),
+        (True, "expected a number; got true"),
+        (5.25, "must be a Decimal in tenths from 0 to 31.8; got 5.25"),
+        (-1, "must be a Decimal in tenths from 0 to 31.8; got -1.0"),
+        (10**40, "must be a Decimal in tenths from 0 to 31.8; got a very large number"),
+    ],
+)
+def test_a_score_that_is_not_tenths_is_refused(value: object, problem: str) -> None:
+    document = serialize.to_dict(assess(IIMFindings()))
+    document["score_low"] = value
+    problems = problems_of(json.dumps(document), IIMAssessment)
+    assert problems == (f"$.score_low: {problem}",)
+
+
+def test_an_integer_score_reads_as_tenths() -> None:
+    document = serialize.to_dict(assess(IIMFindings()))
+    document["score_low"] = 0
+    assert str(serialize.from_dict(document, IIMAssessment).score_low) == "0.0"
+
+
+def test_an_unknown_item_id_is_refused_naming_the_valid_ones() -> None:
+    document = serialize.to_dict(assess(IIMFindings()))
+    document["items"][0]["item"] = "rash"
+    (problem,) = problems_of(json.dumps(document), IIMAssessment)
+    assert problem.startswith("$.items[0].item: unknown item id 'rash'; valid ids: 'age-18-to-39'")

@@ -639,5 +639,8 @@ def _show(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, decimal.Decimal):  # a number read for a score
+        shown = str(value)
+        return shown if len(shown) <= 20 else "a very large number"
     names = {list: "an array", dict: "an object", int: "a very large integer"}
     return names.get(type(value), f"a {type(value).__name__}")

@@ -375,7 +375,8 @@ def show(
 def schema(kind: str, indent: bool | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a KIND of document.
 
-    KIND is one of: findings, classification, and the catalog's autoantibody,
+    KIND is one of: findings, classification, the EULAR/ACR iim_findings,
+    iim_assessment and side_by_side, and the catalog's autoantibody,
     complication, criterion, disease, ontology_term, reference, statement,
     subtype and therapy.
     """
