@@ -137,7 +137,7 @@ AGE_LIMIT = 130
 
 
 def _presence() -> Presence:
-    return attrs.field(default=Presence.UNKNOWN, validator=v.member_of(Presence))
+    return v.enum_field(Presence.UNKNOWN)
 
 
 @attrs.frozen(kw_only=True)
@@ -206,7 +206,7 @@ class IIMFindings:
     gottron_sign: Presence = _presence()
     dysphagia: Presence = _presence()
     elevated_muscle_enzymes: Presence = _presence()
-    anti_jo1: Serology = attrs.field(default=Serology.NOT_TESTED, validator=v.member_of(Serology))
+    anti_jo1: Serology = v.enum_field(Serology.NOT_TESTED)
     biopsy: BiopsyFeatures | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(v.instance_of(BiopsyFeatures, "a BiopsyFeatures")),
@@ -819,7 +819,7 @@ def assess(findings: IIMFindings) -> IIMAssessment:
         >>> result.score_low, result.category.value
         (Decimal('5.3'), 'insufficient_data')
         >>> result.summary
-        'EULAR/ACR 2017: insufficient data (score 5.3 to 13.8, without biopsy data)'
+        'EULAR/ACR 2017: insufficient data (score 5.3 to 20.0, without biopsy data)'
     """
     try:
         return _memo[findings]
