@@ -5,11 +5,11 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from imnm import Biopsy, CriteriaStatus, Findings, InvalidFindings, Presence, Serology, classify
 from imnm.combined import IMPLICATIONS, side_by_side
 from imnm.iim import BiopsyFeatures, IIMCategory, IIMFindings, assess
+from strategies import findings, iim_findings
 
 IIM_ITEMS = (
     "proximal_upper_weakness",
@@ -221,45 +221,22 @@ def test_every_implication_says_what_it_does_not_imply() -> None:
         assert implication.reason
 
 
-presence = st.sampled_from(Presence)
-serology = st.sampled_from(Serology)
-
-
-@given(
-    st.builds(
-        Findings,
-        anti_srp=serology,
-        anti_hmgcr=serology,
-        other_msa=serology,
-        elevated_ck=presence,
-        proximal_weakness=presence,
-        muscle_biopsy=st.sampled_from(Biopsy),
-    ),
-    st.builds(
-        IIMFindings,
-        age_at_onset=st.none() | st.integers(0, 130),
-        proximal_upper_weakness=presence,
-        proximal_lower_weakness=presence,
-        elevated_muscle_enzymes=presence,
-        anti_jo1=serology,
-        heliotrope_rash=presence,
-    ),
-)
+@given(findings, iim_findings)
 def test_side_by_side_is_classify_and_assess_of_the_findings_it_reports(
-    findings: Findings, iim_findings: IIMFindings
+    enmc: Findings, eular: IIMFindings
 ) -> None:
     try:
-        both = side_by_side(findings, iim_findings)
+        both = side_by_side(enmc, eular)
     except InvalidFindings:
         return
     assert both.classification == classify(both.classification.findings)
     assert both.assessment == assess(both.assessment.findings)
     # a known value is never changed, only unknowns filled in
     for name in ("elevated_ck", "proximal_weakness", "other_msa"):
-        before = getattr(findings, name)
+        before = getattr(enmc, name)
         if before not in (Presence.UNKNOWN, Serology.NOT_TESTED):
             assert getattr(both.classification.findings, name) is before
     for name in ("elevated_muscle_enzymes",):
-        before = getattr(iim_findings, name)
+        before = getattr(eular, name)
         if before is not Presence.UNKNOWN:
             assert getattr(both.assessment.findings, name) is before

@@ -37,6 +37,7 @@ from imnm.iim import (
     get_note,
     rules_data,
 )
+from strategies import iim_findings
 
 # --- The reference file, written out --------------------------------------------
 
@@ -591,22 +592,6 @@ def _unknown(enum_cls: type[enum.Enum]) -> enum.Enum:
 
 
 # --- Properties, with hypothesis --------------------------------------------------------
-
-presence = st.sampled_from(Presence)
-biopsies = st.none() | st.builds(
-    BiopsyFeatures,
-    endomysial_infiltrate=presence,
-    perimysial_infiltrate=presence,
-    perifascicular_atrophy=presence,
-    rimmed_vacuoles=presence,
-)
-iim_findings = st.builds(
-    IIMFindings,
-    age_at_onset=st.none() | st.integers(0, 130),
-    anti_jo1=st.sampled_from(Serology),
-    biopsy=biopsies,
-    **{field: presence for field in CLINICAL if field != "anti_jo1"},
-)
 
 
 @given(iim_findings)

@@ -14,7 +14,7 @@ from typing import Any, cast
 import attrs
 
 from .. import serialize
-from .._schema import _attribute_docs
+from .._docstrings import attribute_docs
 from ..combined import SideBySide
 from ..errors import InvalidValue
 from ..iim import BiopsyFeatures, IIMAssessment, IIMFindings
@@ -55,7 +55,7 @@ class IIMOption:
 
 
 def _options(cls: type) -> tuple[IIMOption, ...]:
-    docs = _attribute_docs(cls)
+    docs = attribute_docs(cls)
     options = []
     for field in attrs.fields(cls):
         if field.name == "biopsy":
