@@ -1,4 +1,6 @@
+import csv
 import json
+from pathlib import Path
 
 import attrs
 import pytest
@@ -159,3 +161,100 @@ def test_iim_findings_from_text_parses_each_kind_of_field() -> None:
         iim_findings_from_text(IIMFindings(), {"age_at_onset": "-3"})
     with pytest.raises(ValueError, match="anti_jo1: must be one of 'positive'"):
         iim_findings_from_text(IIMFindings(), {"anti_jo1": "present"})
+
+
+def test_batch_adds_the_eular_acr_columns_when_the_input_has_them(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "id,anti_hmgcr,anti_srp,other_msa,elevated_ck,Age_At_Onset,heliotrope_rash,"
+        "proximal_lower_weakness,rimmed_vacuoles\n"
+        "p1,positive,negative,negative,present,50,absent,present,\n"
+        "p2,positive,negative,negative,present, 30 ,Present,present,absent\n"
+        "p3,,,,,x,,,\n"
+        "p4,,,,present,,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = invoke(["batch", str(cohort), str(out)])
+    assert result.exit_code == 1  # p3 failed
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == [
+        "line",
+        "id",
+        "subtype",
+        "criteria",
+        "iim_category",
+        "iim_score_low",
+        "iim_score_high",
+    ]
+    expected = {
+        "p1": side_by_side(
+            Findings(
+                anti_hmgcr=Serology.POSITIVE,
+                anti_srp=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+            ),
+            IIMFindings(
+                age_at_onset=50,
+                heliotrope_rash=Presence.ABSENT,
+                proximal_lower_weakness=Presence.PRESENT,
+            ),
+        ),
+        "p2": side_by_side(
+            Findings(
+                anti_hmgcr=Serology.POSITIVE,
+                anti_srp=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+            ),
+            IIMFindings(
+                age_at_onset=30,
+                heliotrope_rash=Presence.PRESENT,
+                proximal_lower_weakness=Presence.PRESENT,
+                biopsy=BiopsyFeatures(rimmed_vacuoles=Presence.ABSENT),
+            ),
+        ),
+    }
+    by_id = {row[1]: row for row in rows[1:]}
+    for row_id, both in expected.items():
+        assessment = both.assessment
+        assert by_id[row_id][2:] == [
+            both.classification.subtype.id if both.classification.subtype else "",
+            both.classification.criteria.value,
+            assessment.category.value,
+            str(assessment.score_low),
+            str(assessment.score_high),
+        ]
+    # p1: proximal weakness of the legs made the ENMC criteria met (a shared fact)
+    assert by_id["p1"][3] == "met"
+    assert expected["p2"].assessment.with_biopsy
+    assert by_id["p4"][4] == "insufficient_data"
+    assert "age_at_onset: must be a whole number of years; got 'x'" in result.output
+
+
+def test_batch_reports_a_contradiction_between_the_two_sets_as_a_row_error(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "id,elevated_ck,elevated_muscle_enzymes\nq,present,absent\n", encoding="utf-8"
+    )
+    result = invoke(["batch", str(cohort), "-"])
+    assert result.exit_code == 1
+    assert "line 2 (id q): enmc elevated_ck is present" in result.output
+
+
+def test_batch_without_eular_acr_columns_keeps_its_four_columns(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id,anti_srp\na,positive\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert invoke(["batch", str(cohort), str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "line,id,subtype,criteria",
+        "2,a,anti-srp,insufficient_data",
+    ]

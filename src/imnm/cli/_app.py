@@ -32,6 +32,7 @@ from ._batch import (
     INPUT_FORMATS,
     RESULT_COLUMNS,
     Parsed,
+    ParsedRows,
     RowError,
     run_batch,
 )
@@ -541,7 +542,10 @@ def batch(
     objects keyed by field names; names and values are matched without regard
     to ASCII case and surrounding whitespace.  Each
     row gives one OUTPUT row (line, id, subtype, criteria) or one error
-    (line, id, field, value, message).  The exit status is 1 when a row failed.
+    (line, id, field, value, message).  A CSV header with EULAR/ACR 2017
+    columns (the fields of imnm assess, e.g. heliotrope_rash) adds the
+    columns iim_category, iim_score_low and iim_score_high, each shared fact
+    entered once as in imnm assess.  The exit status is 1 when a row failed.
     """
     reading = INPUT_FORMATS[input_format or format_for(input_path, INPUT_FORMATS, "csv")]
     stderr = _console(stderr=True)
@@ -554,7 +558,10 @@ def batch(
             ignore_extra=ignore_extra_columns,
             notice=lambda words: click.echo(f"imnm: {words}", err=True),
         )
-        results = stack.enter_context(_row_output(output_path, fmt, RESULT_COLUMNS))
+        columns: tuple[str, ...] = RESULT_COLUMNS
+        if isinstance(rows, ParsedRows) and rows.with_iim:
+            columns += _iim.IIM_RESULT_COLUMNS
+        results = stack.enter_context(_row_output(output_path, fmt, columns))
         write_error: Callable[[RowError], object]
         if errors_path is None:
             write_error = lambda error: click.echo(f"imnm: {error}", err=True)  # noqa: E731

@@ -8,6 +8,7 @@ come from the fields and their docstrings, like ``imnm classify``'s.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -20,13 +21,18 @@ from ..errors import InvalidValue
 from ..iim import BiopsyFeatures, IIMAssessment, IIMFindings
 from ._render import DISCLAIMER, classification_markdown
 from ._styles import Medium, Options, Style
+from ._words import fold
 
 __all__ = [
     "ASSESS_STYLES",
     "BIOPSY_OPTIONS",
+    "IIM_COLUMNS",
     "IIM_OPTIONS",
+    "IIM_RESULT_COLUMNS",
     "IIMOption",
     "assessment_markdown",
+    "iim_cells",
+    "iim_findings_from_cells",
     "iim_findings_from_text",
     "side_by_side_markdown",
 ]
@@ -81,8 +87,14 @@ BIOPSY_OPTIONS: tuple[IIMOption, ...] = _options(BiopsyFeatures)
 """The options of the biopsy features; giving any of them means there are biopsy data."""
 
 
+IIM_COLUMNS: tuple[str, ...] = tuple(o.name for o in (*IIM_OPTIONS, *BIOPSY_OPTIONS))
+"""The input columns of ``imnm batch`` that hold EULAR/ACR findings (field names)."""
+IIM_RESULT_COLUMNS = ("iim_category", "iim_score_low", "iim_score_high")
+"""The result columns ``imnm batch`` adds when its input has EULAR/ACR columns."""
+
+
 def _parse(option: IIMOption, text: str, cls: type) -> Any:
-    text = text.strip()
+    text = fold(text)
     if option.values is None:
         if not text.isascii() or not text.isdigit():
             raise InvalidValue(option.name, text, "must be a whole number of years")
@@ -119,6 +131,30 @@ def iim_findings_from_text(
     if features or biopsy:
         clinical["biopsy"] = attrs.evolve(base.biopsy or BiopsyFeatures(), **features)
     return attrs.evolve(base, **clinical)
+
+
+# As for the ENMC cells: repeated rows are parsed once; the bound keeps memory constant.
+@functools.lru_cache(maxsize=8192)
+def iim_findings_from_cells(cells: tuple[str | None, ...]) -> IIMFindings:
+    """The EULAR/ACR findings a row of text cells, one per :data:`IIM_COLUMNS`, describes.
+
+    A missing (``None``) or blank cell means unknown; a biopsy feature cell
+    that is not blank means there are biopsy data.
+
+    Raises:
+        InvalidValue: A cell holds none of its field's values.
+    """
+    given = {
+        name: cell
+        for name, cell in zip(IIM_COLUMNS, cells, strict=True)
+        if cell is not None and fold(cell)
+    }
+    return iim_findings_from_text(IIMFindings(), given)
+
+
+def iim_cells(assessment: IIMAssessment) -> tuple[str, str, str]:
+    """The :data:`IIM_RESULT_COLUMNS` of one assessment: category and score range."""
+    return (assessment.category.value, str(assessment.score_low), str(assessment.score_high))
 
 
 def _assessment_lines(assessment: IIMAssessment, level: int) -> list[str]:
