@@ -25,6 +25,10 @@ The baselines:
    on generated CSV files of growing size.
 4. Import: fresh interpreters running ``import attrs`` and
    ``import attrs, cattrs`` against ``import imnm``.
+5. Cohorts: one generated Parquet cohort classified by the DuckDB path
+   (``imnm.sql.classify_duckdb``) and the Spark local path
+   (``imnm.sql.classify_spark``), each writing Parquet, against ``imnm batch``
+   with Parquet in and out, which is itself judged against its CSV rate.
 """
 
 from __future__ import annotations
@@ -56,7 +60,17 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 import imnm
-from imnm import Biopsy, Classification, Findings, Outcome, Presence, Serology, iim, serialize
+from imnm import (
+    Biopsy,
+    Classification,
+    Findings,
+    Outcome,
+    Presence,
+    Serology,
+    cohort,
+    iim,
+    serialize,
+)
 from imnm.classifier import CriteriaStatus
 
 Workload = Callable[[], object]
@@ -83,10 +97,20 @@ class Sizes:
     processes: int
     imports: int
     batch_rows: tuple[int, ...]
+    cohort_rows: int
 
 
-FULL = Sizes(rounds=15, payloads=200, processes=15, imports=41, batch_rows=(100_000, 1_000_000))
-QUICK = Sizes(rounds=3, payloads=20, processes=3, imports=5, batch_rows=(2_000,))
+FULL = Sizes(
+    rounds=15,
+    payloads=200,
+    processes=15,
+    imports=41,
+    batch_rows=(100_000, 1_000_000),
+    cohort_rows=10_000_000,
+)
+QUICK = Sizes(
+    rounds=3, payloads=20, processes=3, imports=5, batch_rows=(2_000,), cohort_rows=20_000
+)
 
 
 # --- Timing ---------------------------------------------------------------------------------
@@ -788,6 +812,135 @@ def _own_import_time(env: dict[str, str]) -> float:
     return micros / 1e6
 
 
+# --- 5. Cohorts: DuckDB, Spark and imnm batch on one Parquet cohort --------------------------
+
+# Runs a command, then prints its wall time and the peak resident memory of its processes.
+_TIMED = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.stdout)
+"""
+
+# The DuckDB path: one query reads the Parquet cohort, classifies it and writes Parquet.
+_DUCKDB = """
+import sys, duckdb
+from imnm import sql
+relation = sql.classify_duckdb(duckdb.connect(), f"read_parquet('{sys.argv[1]}')")
+relation.select("id, subtype, criteria, error").write_parquet(sys.argv[2])
+"""
+
+# The Spark path, local mode on every core; prints the job's seconds (session start excluded).
+_SPARK = """
+import sys, time
+from pyspark.sql import SparkSession
+spark = (
+    SparkSession.builder.master("local[*]")
+    .config("spark.ui.enabled", "false")
+    .config("spark.driver.host", "127.0.0.1")
+    .config("spark.driver.bindAddress", "127.0.0.1")
+    .config("spark.sql.shuffle.partitions", "2")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+from imnm import sql
+start = time.perf_counter()
+result = sql.classify_spark(spark.read.parquet(sys.argv[1]))
+result.select("id", "subtype", "criteria", "error").write.mode("overwrite").parquet(sys.argv[2])
+print(time.perf_counter() - start)
+spark.stop()
+"""
+
+
+def write_cohort(folder: Path, rows: int) -> tuple[Path, Path]:
+    """The same *rows* random findings (with ids) as Parquet and as CSV, written by DuckDB."""
+    import duckdb
+
+    cells = ", ".join(
+        f"{list(values)!r}[1 + floor(random() * {len(values)})::INTEGER] AS {name}"
+        for name, values in ((c.name, c.values) for c in cohort.COLUMNS)
+    )
+    connection = duckdb.connect()
+    connection.execute("SELECT setseed(0.15)")
+    connection.execute(
+        f"CREATE TABLE rows AS SELECT 'p' || i AS id, {cells} FROM range({rows}) AS r(i)"
+    )
+    parquet, text = folder / "cohort.parquet", folder / "cohort.csv"
+    connection.execute(f"COPY rows TO '{parquet}' (FORMAT parquet)")
+    connection.execute(f"COPY rows TO '{text}' (FORMAT csv, HEADER)")
+    return parquet, text
+
+
+def _timed_command(command: Sequence[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak MB and standard output of *command* in a fresh process."""
+    first, *rest = _run_python(_TIMED, *command, env=env).split("\n", 2)
+    seconds, peak_kib = first.split()
+    return float(seconds), int(peak_kib) / 1024, rest[0] if rest else ""
+
+
+def bench_cohorts(sizes: Sizes) -> Iterator[Row]:
+    """One Parquet cohort through DuckDB, Spark (local) and ``imnm batch`` (Parquet and CSV)."""
+    rows = sizes.cohort_rows
+    script = shutil.which("imnm", path=str(Path(sys.executable).parent))
+    if script is None:
+        yield Row(
+            name="Cohorts: DuckDB, Spark, imnm batch",
+            subject="not run: no `imnm` console script beside this Python",
+            baseline="",
+            ratio="",
+            target=">= 20x; < 1 GB",
+            verdict="not measured",
+        )
+        return
+    with tempfile.TemporaryDirectory(prefix="imnm-bench-") as name, _bytecode() as env:
+        folder = Path(name)
+        parquet, text = write_cohort(folder, rows)
+        python = [sys.executable, "-c"]
+        duck_s, duck_mb, _ = _timed_command(
+            [*python, _DUCKDB, str(parquet), str(folder / "d.parquet")], env
+        )
+        batch_s, batch_mb, _ = _timed_command(
+            [script, "batch", str(parquet), str(folder / "b.parquet")], env
+        )
+        csv_s, csv_mb, _ = _timed_command([script, "batch", str(text), str(folder / "b.csv")], env)
+        java = shutil.which("java") is not None
+        if java:
+            total_s, spark_mb, out = _timed_command(
+                [*python, _SPARK, str(parquet), str(folder / "s")], env
+            )
+            spark_s = float(out.split()[-1])
+    duck, batch, csv_rate = rows / duck_s, rows / batch_s, rows / csv_s
+    yield Row(
+        name=f"DuckDB path, {rows:,} Parquet rows (`classify_duckdb` to Parquet)",
+        subject=f"{duck:,.0f} rows/s; peak {duck_mb:.0f} MB",
+        baseline=f"{batch:,.0f} rows/s (`imnm batch`, Parquet)",
+        ratio=f"{duck / batch:.1f}x",
+        target=">= 20x; < 1 GB",
+        verdict=_verdict(duck / batch >= 20 and duck_mb < 1024),
+    )
+    if java:
+        yield Row(
+            name=f"Spark local path, {rows:,} Parquet rows (`classify_spark` to Parquet)",
+            subject=(
+                f"{rows / spark_s:,.0f} rows/s (job); {rows / total_s:,.0f} rows/s with "
+                f"start-up; peak {spark_mb:.0f} MB"
+            ),
+            baseline=f"{batch:,.0f} rows/s (`imnm batch`, Parquet)",
+            ratio=f"{rows / spark_s / batch:.1f}x",
+            target="(reported)",
+            verdict="",
+        )
+    yield Row(
+        name=f"`imnm batch`, {rows:,} rows, Parquet in and out",
+        subject=f"{batch:,.0f} rows/s; peak {batch_mb:.0f} MB",
+        baseline=f"{csv_rate:,.0f} rows/s (CSV in and out); peak {csv_mb:.0f} MB",
+        ratio=f"{batch / csv_rate:.2f}x",
+        target=">= 1x (the CSV rate)",
+        verdict=_verdict(batch >= csv_rate),
+    )
+
+
 # --- Report ---------------------------------------------------------------------------------
 
 _JUDGED = True
@@ -845,6 +998,7 @@ BENCHMARKS = {
     "paths": bench_paths,
     "batch": bench_batch,
     "import": bench_import,
+    "cohorts": bench_cohorts,
 }
 
 

@@ -6,10 +6,12 @@ import enum
 import importlib.util
 import itertools
 import os
+import random
+import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +19,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
-from imnm import Findings
+from imnm import Findings, cohort
 
 # CI gets more examples and no deadline (shared, noisy machines); a developer
 # run stays quick.
@@ -95,3 +97,51 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def messy_cohort() -> tuple[tuple[object, ...], ...]:
+    """A made-up cohort as a registry extract has it: NULLs, blanks, padding, bad values.
+
+    Rows are ``(row, id, *cells)`` with one cell per :data:`imnm.cohort.COLUMNS`;
+    ``row`` is unique, ``id`` repeats (duplicate ids must survive), about one row
+    in four holds a value that is none of its field's wire values.
+    """
+    rng = random.Random(15)
+    noise = [None, "", "  ", "Positive", "yes", "1", "unknown!", "not tested"]
+    rows: list[tuple[object, ...]] = []
+    for number in range(1, 1201):
+        cells: list[str | None] = []
+        for column in cohort.COLUMNS:
+            roll = rng.random()
+            if roll < 0.75:
+                value: str | None = rng.choice(column.values)
+            elif roll < 0.85:
+                value = rng.choice(["\t", " ", "\u00a0", "\u3000 "]) + rng.choice(column.values)
+                value += rng.choice(["", " ", "\n"])
+            else:
+                value = rng.choice(noise[:3] if rng.random() < 0.8 else noise[3:])
+            cells.append(value)
+        rows.append((number, f"p{number % 997}", *cells))
+    return tuple(rows)
+
+
+@pytest.fixture(scope="session")
+def spark(require: Callable[[bool, str], None]) -> Iterator[Any]:
+    """One local Spark session for the whole test run (starting one takes seconds)."""
+    require(shutil.which("java") is not None, "Spark needs a Java runtime (java is not on PATH)")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("imnm-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

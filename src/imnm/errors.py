@@ -13,6 +13,7 @@ __all__ = [
     "InvalidFindings",
     "InvalidPayload",
     "InvalidValue",
+    "MissingExtra",
     "UnknownId",
 ]
 
@@ -76,3 +77,24 @@ class InvalidPayload(ImnmError, ValueError):
         count = len(self.problems)
         head = "invalid payload" if count == 1 else f"invalid payload ({count} problems)"
         return head + ": " + "; ".join(self.problems)
+
+
+class MissingExtra(ImnmError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Attributes:
+        module: The module that could not be imported, e.g. ``"pyarrow"``.
+        extra: The extra of imnm that installs it, e.g. ``"parquet"``.
+    """
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f'this needs {module}, which is not installed: pip install "imnm[{extra}]"',
+            name=module,
+        )
+
+    def __reduce__(self) -> tuple[type[MissingExtra], tuple[str, str]]:
+        # ImportError pickles its message as the only argument; rebuild from the fields.
+        return (type(self), (self.module, self.extra))

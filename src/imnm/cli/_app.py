@@ -20,9 +20,10 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
-from .. import iim, serialize
+from .. import iim, serialize, sql
 from .._docstrings import attribute_docs
 from ..classifier import classify as classify_findings
+from ..cohort import TABLE_COLUMNS, decision_table
 from ..combined import SideBySide, side_by_side
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -39,7 +40,6 @@ from ._batch import (
 from ._fields import FIELDS, findings_from_cells
 from ._output import FORMATS, RowWriter, format_for, open_writer
 from ._styles import CLASSIFY_STYLES, SHOW_STYLES, TOPICS, Medium, Options, Style, json_text
-from ._table import TABLE_COLUMNS, decision_table
 from ._words import expected, fold, plural
 
 __all__ = ["EXAMPLE", "cli"]
@@ -444,25 +444,51 @@ def _format_option(
     )
 
 
-@cli.command()
-@_format_option("--format", "fmt", FORMATS, "--output")
-@click.option(
+_OUTPUT_OPTION = click.option(
     "--output",
     "-o",
     default="-",
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write to this file instead of standard output.",
 )
+
+
+@cli.command()
+@_format_option("--format", "fmt", FORMATS, "--output")
+@_OUTPUT_OPTION
 def table(fmt: str | None, output: str) -> None:
     """Print the complete decision table: every combination of findings.
 
-    One row per combination: the field columns (wire values), the
-    subtype id (empty or null for none) and the criteria status.  Join it on
-    the field columns to classify rows in SQL, DuckDB, Polars or Spark.
+    One row per combination: the field columns (wire values), the subtype id
+    (empty or null for none) and the criteria status.  Join it on the field
+    columns to classify rows in SQL, DuckDB, Polars or Spark (or let `imnm
+    sql` write that SQL).  Parquet needs the "parquet" extra (pyarrow).
     """
     with _row_output(output, fmt, TABLE_COLUMNS) as writer:
         for row in decision_table():
             writer.write(row)
+
+
+@cli.command("sql")
+@click.option("--dialect", type=_Choice(sql.DIALECTS), required=True, help="The SQL dialect.")
+@click.option(
+    "--source",
+    default="cohort",
+    show_default=True,
+    help="The cohort's table, view or relation, e.g. \"read_parquet('cohort.parquet')\".",
+)
+@_OUTPUT_OPTION
+def sql_command(dialect: str, source: str, output: str) -> None:
+    """Print SQL that classifies a cohort inside DuckDB or Spark, as `imnm classify` does.
+
+    The script creates the decision table (and for DuckDB a macro) as
+    temporary objects, then selects every row and column of SOURCE with three
+    more columns: subtype, criteria and error (why a row could not be
+    classified; NULL when it was).  A cohort column that is NULL or blank
+    means unknown, as in `imnm batch`.
+    """
+    with _output(output) as stream:
+        stream.write(sql.script(dialect, source))
 
 
 def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
