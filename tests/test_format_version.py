@@ -42,9 +42,10 @@ def test_the_fingerprint_reads_structure_not_prose() -> None:
 
 def test_a_new_findings_field_changes_the_fingerprint() -> None:
     schemas = {k: serialize.json_schema(c) for k, c in serialize.DOCUMENT_KINDS.items()}
-    assert ff.fingerprint(schemas) == V1
+    pinned = ff.read_pins()[str(serialize.FORMAT_VERSION)]["sha256"]
+    assert ff.fingerprint(schemas) == pinned
     schemas["findings"]["properties"]["anti_xyz"] = {"type": "string", "enum": ["positive"]}
-    assert ff.fingerprint(schemas) != V1
+    assert ff.fingerprint(schemas) != pinned
 
 
 # --- Rehearsal: the steps of a format version 2, each checked by the guard -------------

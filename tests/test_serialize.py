@@ -43,8 +43,9 @@ from imnm import (
     criteria,
     serialize,
 )
+from imnm.combined import SideBySide, side_by_side
 from imnm.findings import COMBINATIONS
-from imnm.iim import IIMAssessment, IIMFindings, assess
+from imnm.iim import BiopsyFeatures, IIMAssessment, IIMFindings, assess
 from strategies import OBJECTS
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -618,6 +619,67 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     "statement.json": (Statement, catalog.IMNM.facts[-1]),
     "subtype.json": (Subtype, catalog.ANTI_SRP),
     "therapy.json": (Therapy, catalog.ANTI_SRP.therapies[2]),
+    # Format version 2: the EULAR/ACR 2017 kinds (new in imnm 0.2.0).
+    "iim-findings.json": (
+        IIMFindings,
+        IIMFindings(
+            age_at_onset=50,
+            proximal_upper_weakness=Presence.PRESENT,
+            proximal_lower_weakness=Presence.PRESENT,
+            neck_flexors_weaker=Presence.PRESENT,
+            legs_proximal_weaker=Presence.ABSENT,
+            heliotrope_rash=Presence.ABSENT,
+            gottron_papules=Presence.ABSENT,
+            gottron_sign=Presence.ABSENT,
+            dysphagia=Presence.UNKNOWN,
+            elevated_muscle_enzymes=Presence.PRESENT,
+            anti_jo1=Serology.NEGATIVE,
+            biopsy=BiopsyFeatures(
+                endomysial_infiltrate=Presence.PRESENT,
+                perimysial_infiltrate=Presence.ABSENT,
+                perifascicular_atrophy=Presence.ABSENT,
+                rimmed_vacuoles=Presence.UNKNOWN,
+            ),
+        ),
+    ),
+    "iim-assessment.json": (
+        IIMAssessment,
+        assess(
+            IIMFindings(
+                age_at_onset=50,
+                proximal_upper_weakness=Presence.PRESENT,
+                proximal_lower_weakness=Presence.PRESENT,
+                neck_flexors_weaker=Presence.PRESENT,
+                heliotrope_rash=Presence.ABSENT,
+                gottron_papules=Presence.ABSENT,
+                gottron_sign=Presence.ABSENT,
+                elevated_muscle_enzymes=Presence.PRESENT,
+            )
+        ),
+    ),
+    "iim-assessment-with-biopsy.json": (
+        IIMAssessment,
+        assess(
+            IIMFindings(
+                age_at_onset=30,
+                heliotrope_rash=Presence.PRESENT,
+                anti_jo1=Serology.NEGATIVE,
+                biopsy=BiopsyFeatures(perifascicular_atrophy=Presence.PRESENT),
+            )
+        ),
+    ),
+    "side-by-side.json": (
+        SideBySide,
+        side_by_side(
+            Findings(
+                anti_hmgcr=Serology.POSITIVE,
+                anti_srp=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+            ),
+            IIMFindings(age_at_onset=50, proximal_lower_weakness=Presence.PRESENT),
+        ),
+    ),
 }
 
 

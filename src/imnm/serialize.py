@@ -22,7 +22,7 @@ or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
 Example:
     >>> from imnm import Findings, Serology, serialize
     >>> serialize.dumps(Findings(anti_srp=Serology.POSITIVE))[:60]
-    '{"kind":"findings","imnm_format":1,"anti_srp":"positive","an'
+    '{"kind":"findings","imnm_format":2,"anti_srp":"positive","an'
     >>> serialize.loads('{"anti_srp": "positive"}', Findings) == Findings(
     ...     anti_srp=Serology.POSITIVE)
     True
@@ -89,7 +89,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 """The wire format version that :func:`dumps` writes and :func:`loads` reads up to."""
 MAX_DOCUMENT_SIZE: Final = 1024 * 1024
 """The longest document :func:`loads` reads: 1 MiB (bytes, or characters for ``str``)."""
@@ -139,6 +139,14 @@ _RESULTS: Final = (Classification, iim.IIMAssessment, SideBySide)
 # version-N document applies every step from N on.  A step is added with each
 # new version and never removed, so every earlier version stays readable.
 _UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _upgrade_1_to_2(_kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 added document kinds (the EULAR/ACR ones); version-1 bodies read unchanged."""
+    return body
+
+
+_UPGRADES[1] = _upgrade_1_to_2
 
 
 def make_converter() -> JsonConverter:
