@@ -42,10 +42,10 @@ def test_the_fingerprint_reads_structure_not_prose() -> None:
 
 def test_a_new_findings_field_changes_the_fingerprint() -> None:
     schemas = {k: serialize.json_schema(c) for k, c in serialize.DOCUMENT_KINDS.items()}
-    pinned = ff.read_pins()[str(serialize.FORMAT_VERSION)]["sha256"]
-    assert ff.fingerprint(schemas) == pinned
+    today = ff.fingerprint(schemas)
+    assert today == ff.current().digest
     schemas["findings"]["properties"]["anti_xyz"] = {"type": "string", "enum": ["positive"]}
-    assert ff.fingerprint(schemas) != pinned
+    assert ff.fingerprint(schemas) != today
 
 
 # --- Rehearsal: the steps of a format version 2, each checked by the guard -------------
@@ -110,14 +110,18 @@ def test_a_pinned_version_newer_than_the_code_is_refused() -> None:
 def test_the_guard_reads_serializes_own_version_and_upgrade_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(serialize, "FORMAT_VERSION", 2)
-    monkeypatch.setattr(serialize, "_UPGRADES", {})
+    # The next version, bumped without its upgrade step.
+    today, steps = serialize.FORMAT_VERSION, dict(serialize._UPGRADES)
+    before = ff.current().digest
+    monkeypatch.setattr(serialize, "FORMAT_VERSION", today + 1)
     serialize._schema.cache_clear()
     try:
         now = ff.current()
-        assert (now.version, now.upgrades) == (2, frozenset())
-        assert now.digest != V1  # the schemas say which versions they accept
-        assert any("no step from format version 1" in p for p in ff.problems(now, RELEASED_V1))
+        assert (now.version, now.upgrades) == (today + 1, frozenset(steps))
+        assert now.digest != before  # the schemas say which versions they accept
+        found = ff.problems(now, ff.read_pins())
+        assert any(f"no step from format version {today} to" in p for p in found)
+        assert any(f"format version {today + 1} has no pinned fingerprint" in p for p in found)
     finally:
         serialize._schema.cache_clear()
 

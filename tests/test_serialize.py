@@ -725,21 +725,22 @@ def test_a_golden_file_loads_losslessly_whatever_the_content_today(name: str) ->
 def test_golden_files_of_an_older_version_load_and_are_written_as_the_current_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Rehearse a format version 2 whose upgrade step from 1 adds nothing the
-    # documents of version 1 hold (say, a new enum value): every golden file
-    # still loads, and is written back as version 2.
+    # Rehearse the next format version, whose upgrade step from today's adds
+    # nothing today's documents hold (say, a new enum value): every golden file
+    # still loads, through every step, and is written back as the next version.
+    today = serialize.FORMAT_VERSION
     steps: list[str] = []
 
     def upgrade(kind: str, body: dict[str, Any]) -> dict[str, Any]:
         steps.append(kind)
         return body
 
-    monkeypatch.setattr(serialize, "FORMAT_VERSION", 2)
-    monkeypatch.setattr(serialize, "_UPGRADES", {1: upgrade})
+    monkeypatch.setattr(serialize, "FORMAT_VERSION", today + 1)
+    monkeypatch.setattr(serialize, "_UPGRADES", {**serialize._UPGRADES, today: upgrade})
     for name in sorted(GOLDEN_OBJECTS):
         assert_golden_file_round_trips(name)
     written = serialize.to_dict(serialize.loads((GOLDEN / "findings.json").read_bytes(), Findings))
-    assert written["imnm_format"] == 2
+    assert written["imnm_format"] == today + 1
     assert {"findings", "classification"} <= set(steps)
 
 
