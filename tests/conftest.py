@@ -1,8 +1,15 @@
-"""Shared test configuration: hypothesis profiles, the input space, the HPO, the docs site."""
+"""Shared test configuration: hypothesis profiles, the input space, the HPO, the docs site.
+
+The browser fixtures serve the built site on 127.0.0.1 and open it in headless
+Chromium (Debian's ``chromium``, driven by Playwright; no browser is downloaded).
+Every request that would leave the machine is blocked and recorded.
+"""
 
 from __future__ import annotations
 
 import enum
+import functools
+import http.server
 import importlib.util
 import itertools
 import os
@@ -10,16 +17,21 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from urllib.parse import urlsplit
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
 from imnm import Findings, cohort
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
 
 # CI gets more examples and no deadline (shared, noisy machines); a developer
 # run stays quick.
@@ -97,6 +109,89 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr
     return site
+
+
+# --- the site in a browser (tests marked `browser`) ------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# What this machine's Chromium needs headless: no sandbox as root, no GPU, and
+# none of its own background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir: Path) -> Iterator[str]:
+    """The built site, served over HTTP on a free port of 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+class Tab(NamedTuple):
+    """A browser page, and what went wrong on it (blocked requests, script errors)."""
+
+    page: Page
+    problems: list[str]
+
+
+@pytest.fixture
+def tab(site_url: str, tmp_path: Path, require: Callable[[bool, str], None]) -> Iterator[Tab]:
+    """A fresh Chromium page that may reach only the local site."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    site_host = urlsplit(site_url).netloc
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        try:
+            problems: list[str] = []
+
+            def only_local(route: Route) -> None:
+                if urlsplit(route.request.url).netloc == site_host:
+                    route.continue_()
+                else:
+                    problems.append(f"blocked request to {route.request.url}")
+                    route.abort()
+
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda message: (
+                    problems.append(f"console error: {message.text}")
+                    if message.type == "error"
+                    else None
+                ),
+            )
+            yield Tab(page, problems)
+        finally:
+            context.close()
 
 
 @pytest.fixture(scope="session")
