@@ -118,7 +118,7 @@ def _value_schema(
     return {"type": _JSON_TYPES[tp], **constraints}
 
 
-_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", decimal.Decimal: "number"}
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", decimal.Decimal: "string"}
 
 
 def _json_value(value: object) -> object:

@@ -9,7 +9,6 @@ object's error.
 
 from __future__ import annotations
 
-import decimal
 import json
 import reprlib
 from typing import Final
@@ -76,9 +75,6 @@ def shown(value: object) -> str:
         return str(value)
     if kind is float:
         return repr(value)
-    if kind is decimal.Decimal:  # a number read as a score (imnm.iim)
-        text = str(value)
-        return text if len(text) <= 20 else "a very large number"
     names = {list: "an array", dict: "an object", int: "a very large integer"}
     return names.get(kind, f"a {_type_name(value)}")
 

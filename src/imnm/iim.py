@@ -682,11 +682,11 @@ def _tenths_decimal(_instance: object, attribute: attrs.Attribute[Any], value: o
 
 
 _TENTH = Decimal("0.1")
-# No score exceeds every weight of the larger column summed: a bound for input checks.
-_MOST = Decimal(
-    sum(max(item.tenths_with_biopsy, item.tenths_without_biopsy or 0) for item in ITEMS)
-).scaleb(-1)
-v.with_schema(_tenths_decimal, minimum=0, maximum=float(_MOST))
+# Every score and weight is far below 100 (all weights together are 31.8): a bound for input
+# checks, so that a score is written with at most two digits before the point.
+_MOST = Decimal("99.9")
+# On the wire a score is a string such as "5.3": exact in every language, unlike a JSON number.
+v.with_schema(_tenths_decimal, pattern=r"^[0-9]{1,2}\.[0-9]$")
 
 
 class ItemStatus(enum.Enum):

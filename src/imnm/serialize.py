@@ -355,7 +355,7 @@ def _strict_converter(*, detailed: bool) -> JsonConverter:
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(decimal.Decimal, _structure_decimal)
-    converter.register_unstructure_hook(decimal.Decimal, float)
+    converter.register_unstructure_hook(decimal.Decimal, _unstructure_decimal)
     # Registered for the base class, this hook serves every enum (cattrs' own
     # enum hook would accept a value of any JSON type and report it poorly).
     converter.register_structure_hook(enum.Enum, _structure_enum)
@@ -393,19 +393,17 @@ def _structure_bool(value: object, _: object) -> bool:
 
 
 def _structure_decimal(value: object, _: object) -> decimal.Decimal:
-    # A score in tenths, written as a JSON number (5.3): read through its shortest
-    # decimal form, so 5.3 is Decimal("5.3") exactly, never the binary float's value.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Problem(f"expected a number; got {shown(value)}")
-    number = decimal.Decimal(repr(value) if isinstance(value, float) else value)
-    try:
-        tenths = number.quantize(_TENTH)
-    except decimal.InvalidOperation:
-        return number  # far too large: the model's validator refuses it
-    return tenths if tenths == number else number
+    # A score in tenths, written as a string such as "5.3": exact in every language.
+    if not isinstance(value, str) or _SCORE.fullmatch(value) is None:
+        raise _Problem(f'expected a score such as "5.3" (a string); got {shown(value)}')
+    return decimal.Decimal(value)
 
 
-_TENTH: Final = decimal.Decimal("0.1")
+def _unstructure_decimal(value: decimal.Decimal) -> str:
+    return f"{value:.1f}"
+
+
+_SCORE: Final = re.compile(r"[0-9]{1,2}\.[0-9]", re.ASCII)
 
 
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:

@@ -69,7 +69,7 @@ def test_assess_json_is_the_wire_format(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     loaded = serialize.loads(result.output, IIMAssessment)
     assert loaded.category.value == "possible"
-    assert json.loads(result.output)["score_low"] == 5.3
+    assert json.loads(result.output)["score_low"] == "5.3"
 
 
 def test_assess_text_renders_for_the_terminal(invoke: Invoke) -> None:
