@@ -93,14 +93,18 @@ def test_check_fails_on_an_asset_that_disagrees_with_the_library(
         try_it.check_enmc(data)
 
 
-def test_asset_holds_only_strings_as_leaves() -> None:
+def test_asset_nodes_keep_numbers_apart_from_indices() -> None:
     import try_it
 
     nodes = try_it._Nodes()
-    assert nodes.add({"a": ["x", None, True], "b": "x"}) == 2
-    assert nodes.nodes == ["x", [0, None, True], {"a": 1, "b": 0}]
-    with pytest.raises(TypeError, match="cannot hold 1"):
-        nodes.add({"format": 1})
+    root = nodes.add({"a": ["x", None, True, 2], "b": "x", "c": "2"})
+    assert nodes.nodes == ["x", 2, [0, None, True, 1], "2", {"a": 2, "b": 0, "c": 3}]
+    assert root == 4
+    data = {"nodes": nodes.nodes, "results": [root], "fields": [], "kind": "k", "imnm_format": 9}
+    document = try_it.decode(data, Findings())
+    assert {key: document[key] for key in "abc"} == {"a": ["x", None, True, 2], "b": "x", "c": "2"}
+    with pytest.raises(TypeError, match="cannot hold"):
+        nodes.add({"set": {1}})
 
 
 class _Form(HTMLParser):

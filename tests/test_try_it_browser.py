@@ -66,6 +66,7 @@ _SHOWN = """
       sources: sources(li),
     })),
     caveats: items(".imnm-try-it__caveats").map((li) => li.innerText.trim()),
+    disclaimer: text(".imnm-try-it__disclaimer"),
     json: root.querySelector(".imnm-try-it__json").textContent,
   };
 }
@@ -113,7 +114,12 @@ def _shown(page: Page) -> dict[str, Any]:
 def _check_page_shows(page: Page, findings: Findings) -> None:
     shown = _shown(page)
     document = shown.pop("json")
-    assert shown == _expected(classify(findings)), findings
+    result = classify(findings)
+    # The library's disclaimer where a result carries one; the page's own otherwise.
+    disclaimer = shown.pop("disclaimer")
+    assert disclaimer == getattr(result, "disclaimer", disclaimer)
+    assert "diagnos" in disclaimer
+    assert shown == _expected(result), findings
     # "Copy as JSON" gives a findings document that reads back as these findings.
     assert serialize.loads(document, Findings) == findings
     query = dict(parse_qsl(urlsplit(page.url).query))

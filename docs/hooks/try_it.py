@@ -8,10 +8,11 @@ page's script (``docs/assets/try-it/try-it.js``) looks answers up in.
 combination by combination, that :func:`imnm.serialize.loads` reads back a
 classification equal to :func:`imnm.classify`'s; the build fails otherwise.
 
-The asset stays small by hash-consing: every distinct string, list and object
-of the wire documents is stored once in ``nodes``; a list or object holds the
-indices of its items (a number in the asset is always such an index), and
-``results`` holds one node index per combination.  A combination's position
+The asset stays small by hash-consing: every distinct string, number, list and
+object of the wire documents is stored once in ``nodes``; a list or object node
+holds the indices of its items (a number inside one is always such an index; a
+node that is itself a number is that number), and ``results`` holds one node
+index per combination.  A combination's position
 is the mixed-radix number of its values' positions in ``fields``, the first
 field most significant.
 
@@ -167,14 +168,13 @@ class _Nodes:
         """The node index of *value*; null and booleans stay as they are."""
         if value is None or isinstance(value, bool):
             return value
-        if isinstance(value, str):
-            entry: Json = value
-        elif isinstance(value, list):
-            entry = [self.add(item) for item in value]
+        if isinstance(value, list):
+            entry: Json = [self.add(item) for item in value]
         elif isinstance(value, dict):
             entry = {key: self.add(item) for key, item in value.items()}
+        elif isinstance(value, (str, int, float)):
+            entry = value  # a leaf (a number only ever as a node of its own)
         else:
-            # A number would read as a node index: the format cannot hold one.
             raise TypeError(f"the try-it asset cannot hold {value!r}")
         key = json.dumps(entry, separators=(",", ":"))
         index = self._ids.get(key)
@@ -366,7 +366,7 @@ def enmc_form(links: dict[str, str], disclaimer: str) -> str:
         '<ul class="imnm-try-it__notes"></ul>',
         "<h3>Caveats</h3>",
         '<ul class="imnm-try-it__caveats"></ul>',
-        f'<p class="imnm-try-it__disclaimer"><strong>{html.escape(disclaimer)}</strong></p>',
+        f'<p class="imnm-try-it__disclaimer">{html.escape(disclaimer)}</p>',
         "<details><summary>Findings as JSON (for <code>imnm classify -</code>)</summary>",
         '<pre><code class="imnm-try-it__json"></code></pre></details>',
         "</section></div>",

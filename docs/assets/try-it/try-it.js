@@ -22,7 +22,8 @@
   const IGNORED_PARAMETERS = ["h"];
   let data = null;
 
-  // --- the data asset: nodes are hash-consed; a number is a node's index ---
+  // --- the data asset: nodes are hash-consed; a number inside a list or
+  // object node is a node's index, a node that is a number is that number ---
 
   function node(index) {
     if (index === null || typeof index === "boolean") {
@@ -209,6 +210,10 @@
           return item;
         })
     );
+    // The library's own sentence where the result carries one (wire format 2).
+    if (classification.disclaimer) {
+      part("disclaimer").textContent = classification.disclaimer;
+    }
     part("json").textContent = findingsDocument(values);
     result.hidden = false;
   }
