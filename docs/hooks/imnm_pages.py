@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 
 import imnm
 from imnm import catalog, criteria
-from imnm.classifier import CriteriaStatus
+from imnm.classifier import DISCLAIMER, CriteriaStatus
 from imnm.model import Reference, Statement, Subtype
 
 _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
@@ -150,11 +150,16 @@ def _subtype(from_uri: str, subtype: Subtype) -> str:
         parts.append(
             "Rule out:\n\n" + "\n".join(f"- {_md(c)}" for c in subtype.conditions_to_rule_out)
         )
+    complications = _link(from_uri, "knowledge/complications.md", "complications")
     if subtype.complications:
         parts.append(
-            "Complications reported for this form in particular: "
-            + ", ".join(_md(c.name) for c in subtype.complications)
-            + "."
+            f"[Complications]({complications}) are rare in IMNM; the source names this form "
+            "in particular for: " + ", ".join(_md(c.name) for c in subtype.complications) + "."
+        )
+    else:
+        parts.append(
+            f"[Complications]({complications}) are rare in IMNM; the source names another "
+            "form in particular, which does not mean this form has none."
         )
     if subtype.therapies:
         parts.append(
@@ -197,7 +202,7 @@ def _autoantibodies(_from_uri: str) -> str:
 def _complications(_from_uri: str) -> str:
     by_id = {s.id: s for s in catalog.SUBTYPES}
     table = _table(
-        ("Complication", "Wire id", "What the source says", "HPO terms", "Reported for"),
+        ("Complication", "Wire id", "What the source says", "HPO terms", "Named in particular for"),
         (
             (
                 _md(complication.name),
@@ -360,16 +365,37 @@ def _flowchart(_from_uri: str) -> str:
     return "```mermaid\n" + "\n".join(lines) + "\n```"
 
 
+def _unconfirmed(from_uri: str) -> str:
+    return _table(
+        ("Rule", "Caveat", "Source"),
+        (
+            (
+                f"{_md(c.title)} (`{c.id}`)",
+                _md(c.caveat),
+                _cite(from_uri, c.references),
+            )
+            for c in criteria.CRITERIA
+            if c.caveat is not None
+        ),
+    )
+
+
+def _disclaimer(_from_uri: str) -> str:
+    return f"> {_md(DISCLAIMER)}"
+
+
 _RENDERERS: dict[str, Renderer] = {
     "autoantibodies": _autoantibodies,
     "citation": _citation,
     "classifier-flowchart": _flowchart,
     "complications": _complications,
     "criteria-table": _criteria_table,
+    "disclaimer": _disclaimer,
     "disease": _disease,
     "note-rules": _note_rules,
     "reference-list": _reference_list,
     "references": _references,
     "source-page": _source_page,
     "subtypes": _subtypes,
+    "unconfirmed": _unconfirmed,
 }

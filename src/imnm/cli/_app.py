@@ -142,7 +142,7 @@ def _print_text(markdown: str, style: str | None) -> None:
 @cli.command()
 @click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
-@_style_options("phenopacket", "fhir")
+@_style_options("phenopacket", "fhir", "fhir-observation")
 @click.option(
     "--subject-id",
     default="subject-1",
@@ -159,7 +159,7 @@ def _print_text(markdown: str, style: str | None) -> None:
     "--patient-reference",
     default="Patient/subject-1",
     show_default=True,
-    help="With --format fhir: the Condition's subject reference.",
+    help="With --format fhir or fhir-observation: the resource's subject reference.",
 )
 @_finding_options
 def classify(
@@ -177,7 +177,9 @@ def classify(
     findings DOCUMENT in JSON (a file, or - for standard input), or start
     from --example; options override the document or the example.  Besides
     text, Markdown and the wire format (JSON), the result can be printed as a
-    GA4GH Phenopacket v2 or an HL7 FHIR R4 Condition.
+    GA4GH Phenopacket v2, an HL7 FHIR R4 Condition (fhir: only where the
+    criteria are met or open; never for criteria not met) or an HL7 FHIR R4
+    Observation of the evaluation (fhir-observation: any result).
     """
     given = {name: value for name, value in values.items() if value is not None}
     if document is not None and example:
@@ -207,6 +209,13 @@ def classify(
 
         condition = to_fhir_condition(result.findings, result, patient_reference=patient_reference)
         click.echo(json.dumps(condition, ensure_ascii=False, indent=2))
+    elif style == "fhir-observation":
+        from ..interop.fhir import to_fhir_observation
+
+        observation = to_fhir_observation(
+            result.findings, result, patient_reference=patient_reference
+        )
+        click.echo(json.dumps(observation, ensure_ascii=False, indent=2))
     else:
         _print_text(_render.classification_markdown(result), style)
 
