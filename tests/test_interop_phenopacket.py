@@ -29,6 +29,7 @@ from imnm import (
 )
 from imnm.interop.phenopacket import (
     HPO_RESOURCE,
+    PROGRESS_STATUS,
     PhenopacketReading,
     from_phenopacket,
     read_phenopacket,
@@ -418,4 +419,43 @@ def test_every_problem_is_reported_at_once() -> None:
         "$.extra: not a field here in a GA4GH Phenopacket v2",
         "$.metaData.phenopacketSchemaVersion: must be a 2.x version; got None",
         "$.phenotypicFeatures[0].type.id: is not a well-formed HP id; got 'HP:1'",
+    )
+
+
+# --- What the phenopacket says the disease entry is (issue 18) ---------------------
+
+
+def test_the_interpretation_says_a_listed_disease_is_a_criteria_classification(
+    all_findings: tuple[Findings, ...],
+) -> None:
+    for findings in all_findings[::13]:
+        result = classify(findings)
+        packet = export(findings)
+        (interpretation,) = packet["interpretations"]
+        assert interpretation["progressStatus"] == PROGRESS_STATUS == "IN_PROGRESS"
+        assert "diagnosis" not in interpretation
+        summary = interpretation["summary"]
+        assert summary.startswith(f"{result.summary}.")
+        assert result.disclaimer in summary
+        listed = "records that the ENMC 2016 classification criteria are met" in summary
+        assert listed == ("diseases" in packet)
+        for rule in result.explanation:
+            if rule.criterion.caveat is not None:
+                assert rule.criterion.caveat in summary
+        (source,) = packet["metaData"]["externalReferences"]
+        assert source["reference"] == catalog.ALLENBACH_2018.url
+
+
+def test_an_interpretation_is_accepted_and_one_with_a_diagnosis_is_listed() -> None:
+    plain = {"id": "i1", "progressStatus": "IN_PROGRESS", "summary": "criteria met"}
+    diagnosed = {"id": "i2", "progressStatus": "SOLVED", "diagnosis": {"disease": {}}}
+    assert from_phenopacket(packet_with(interpretations=[plain])) == Findings()
+    reading = read_phenopacket(packet_with(interpretations=[plain, diagnosed]))
+    assert reading.unrecognised == (
+        "$.interpretations[1].diagnosis: imnm reads no diagnosis; left out",
+    )
+    with pytest.raises(InvalidPayload) as raised:
+        read_phenopacket(packet_with(interpretations=[{"notes": "x"}]))
+    assert raised.value.problems == (
+        "$.interpretations[0].notes: not a field here in a GA4GH Phenopacket v2",
     )
