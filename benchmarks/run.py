@@ -149,7 +149,7 @@ _FIELD_VALUES: dict[str, tuple[enum.Enum, ...]] = {
 
 
 def all_findings() -> list[Findings]:
-    """Every one of the 3^8 = 6,561 combinations of findings."""
+    """Every combination of findings (``imnm.findings.COMBINATIONS`` of them)."""
     kwargs: list[dict[str, Any]] = [
         dict(zip(_FIELD_VALUES, values, strict=True))
         for values in itertools.product(*_FIELD_VALUES.values())

@@ -49,7 +49,7 @@ def hpo() -> Any:
 
 @pytest.fixture(scope="session")
 def all_findings() -> tuple[Findings, ...]:
-    """Every Findings there is: one per combination of field values, 3^8 = 6,561."""
+    """Every Findings there is: one per combination of field values (``COMBINATIONS``)."""
     fields = attrs.fields(attrs.resolve_types(Findings))
     domains = [list(cast("type[enum.Enum]", field.type)) for field in fields]
     names = [field.name for field in fields]

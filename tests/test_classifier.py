@@ -23,6 +23,7 @@ from imnm import (
     classify,
     classify_many,
 )
+from imnm.findings import COMBINATIONS
 
 POS, NEG, NT = Serology.POSITIVE, Serology.NEGATIVE, Serology.NOT_TESTED
 PRESENT, ABSENT, UNKNOWN = Presence.PRESENT, Presence.ABSENT, Presence.UNKNOWN
@@ -82,10 +83,10 @@ findings_strategy = st.builds(
 
 
 class TestWholeInputSpace:
-    def test_the_input_space_has_the_contracts_6561_distinct_combinations(
+    def test_the_input_space_has_as_many_distinct_findings_as_the_model_counts(
         self, all_findings: tuple[Findings, ...]
     ) -> None:
-        assert len(set(all_findings)) == 3**8 == 6561
+        assert len(set(all_findings)) == COMBINATIONS
 
     def test_property_1_every_combination_classifies_to_an_equal_result_each_time(
         self, all_findings: tuple[Findings, ...]

@@ -142,6 +142,14 @@ def test_classifier_page_tabulates_every_criterion_with_its_sources(site_dir: Pa
         assert words(rule.statement.text) in page.text
 
 
+def test_classifier_page_tabulates_every_antibody_test(site_dir: Path) -> None:
+    page = read(site_dir, "concepts/classifier")
+    for antibody in criteria.ANTIBODIES:
+        assert antibody.field in page.text
+        assert antibody.term.id in page.text
+        assert words(antibody.next_step_if_untested) in page.text
+
+
 def test_classifier_flowchart_has_a_branch_for_every_serology_rule(site_dir: Path) -> None:
     page = read(site_dir, "concepts/classifier")
     chart = "".join(page.mermaid)

@@ -45,6 +45,7 @@ from imnm import (
     criteria,
     serialize,
 )
+from imnm.findings import COMBINATIONS
 from imnm.model import SUBTYPE_IDS
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -230,7 +231,7 @@ def test_every_classification_of_the_contract_survives_a_round_trip() -> None:
         result = classify(Findings(**dict(zip(names, combination, strict=True))))
         assert serialize.loads(serialize.dumps(result), Classification) == result
         count += 1
-    assert count == 3**8
+    assert count == COMBINATIONS
 
 
 # --- The shape of documents ---------------------------------------------------------

@@ -307,6 +307,30 @@ def _criteria_table(from_uri: str) -> str:
     )
 
 
+def _antibody_tests(_from_uri: str) -> str:
+    return _table(
+        (
+            "Findings field",
+            "Antibody",
+            "Defines",
+            "Positive test (HPO)",
+            "Alone positive",
+            "If untested",
+        ),
+        (
+            (
+                f"`{antibody.field}`",
+                _md(antibody.name),
+                _md(_subtype_name(antibody.subtype)),
+                _term(antibody.term),
+                f"`{antibody.criterion.id}`",
+                _md(antibody.next_step_if_untested),
+            )
+            for antibody in criteria.ANTIBODIES
+        ),
+    )
+
+
 def _note_rules(from_uri: str) -> str:
     def values(rule: criteria.NoteRule) -> str:
         return " or ".join(f"`{v.value}`" for v in sorted(rule.values, key=lambda v: v.value))
@@ -385,6 +409,7 @@ def _disclaimer(_from_uri: str) -> str:
 
 
 _RENDERERS: dict[str, Renderer] = {
+    "antibody-tests": _antibody_tests,
     "autoantibodies": _autoantibodies,
     "citation": _citation,
     "classifier-flowchart": _flowchart,

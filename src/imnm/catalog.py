@@ -13,6 +13,7 @@ which lists the valid ids, for an id the catalog does not hold.
 
 from __future__ import annotations
 
+from . import _subtype_ids as ids
 from ._lookup import by_id
 from .model import (
     Autoantibody,
@@ -201,7 +202,7 @@ AUTOANTIBODIES: tuple[Autoantibody, ...] = (ANTI_SRP_ANTIBODY, ANTI_HMGCR_ANTIBO
 # particular" is not "only": ``reported_for`` names the form the page singles
 # out, and every form can have them.
 
-_IN_PARTICULAR = frozenset({"autoantibody-negative"})
+_IN_PARTICULAR = frozenset({ids.AUTOANTIBODY_NEGATIVE})
 DYSPHAGIA = Complication(
     id="dysphagia",
     name="Difficulties with swallowing (dysphagia)",
@@ -280,7 +281,7 @@ EXTRAMUSCULAR_SUGGESTS_OTHER_IIM = Statement(
 """The note that extra-muscular features suggest another inflammatory myopathy."""
 
 ANTI_SRP = Subtype(
-    id="anti-srp",
+    id=ids.ANTI_SRP,
     name="Anti-SRP myopathy",
     autoantibody=ANTI_SRP_ANTIBODY,
     serum_finding="Presence of autoantibodies to signal recognition particle (SRP) in serum.",
@@ -313,7 +314,7 @@ ANTI_SRP = Subtype(
 )
 """Anti-SRP myopathy."""
 ANTI_HMGCR = Subtype(
-    id="anti-hmgcr",
+    id=ids.ANTI_HMGCR,
     name="Anti-HMGCR myopathy",
     autoantibody=ANTI_HMGCR_ANTIBODY,
     serum_finding=(
@@ -345,7 +346,7 @@ ANTI_HMGCR = Subtype(
 )
 """Anti-HMGCR myopathy."""
 AUTOANTIBODY_NEGATIVE = Subtype(
-    id="autoantibody-negative",
+    id=ids.AUTOANTIBODY_NEGATIVE,
     name="Autoantibody-negative IMNM",
     autoantibody=None,
     serum_finding="No known autoantibodies in serum.",
@@ -359,7 +360,7 @@ AUTOANTIBODY_NEGATIVE = Subtype(
 )
 """Autoantibody-negative IMNM."""
 SUBTYPES: tuple[Subtype, ...] = (ANTI_SRP, ANTI_HMGCR, AUTOANTIBODY_NEGATIVE)
-"""The three forms of IMNM."""
+"""The forms of IMNM."""
 
 IMNM = Disease(
     name="Immune-mediated necrotizing myopathy",

@@ -1,10 +1,11 @@
 """The classifier: one pure, total function from findings to a classification.
 
 :func:`classify` evaluates the tables of :mod:`imnm.criteria`; it adds no
-medical rule of its own.  The input space is finite (3^8 = 6,561 findings), so
-each result is computed once and then served from a memo: a repeated call costs
-about one dictionary look-up.  The memo never changes a result (every entry is
-what the tables give for its key), so the function stays pure to its callers;
+medical rule of its own.  The input space is finite
+(:data:`imnm.findings.COMBINATIONS` findings), so each result is computed once
+and then served from a memo: a repeated call costs about one dictionary look-up.
+The memo never changes a result (every entry is what the tables give for its
+key), so the function stays pure to its callers;
 filling it is thread-safe because ``dict.setdefault`` is atomic and two threads
 that race compute equal values.
 """
@@ -18,10 +19,11 @@ import attrs
 
 from . import _validators as v
 from .criteria import (
+    ANTIBODIES,
     NOTE_RULES,
     REQUIREMENTS,
     SEROLOGY_RULES,
-    UNTESTED_SEROLOGY_STEPS,
+    Antibody,
     Criterion,
     Outcome,
 )
@@ -199,9 +201,9 @@ def _evaluate(findings: Findings) -> Classification:
         )
     ]
     next_steps = [
-        step
-        for field, step in UNTESTED_SEROLOGY_STEPS
-        if getattr(findings, field) is Serology.NOT_TESTED
+        antibody.next_step_if_untested
+        for antibody in ANTIBODIES
+        if getattr(findings, antibody.field) is Serology.NOT_TESTED
     ]
     if serology.next_step is not None:
         next_steps.append(serology.next_step)
@@ -239,11 +241,9 @@ def _evaluate(findings: Findings) -> Classification:
     )
 
 
-def _serology_detail(findings: Findings) -> str:
-    return (
-        f"anti-SRP {_words(findings.anti_srp)}; anti-HMGCR {_words(findings.anti_hmgcr)}; "
-        f"other myositis-specific autoantibodies {_words(findings.other_msa)}."
-    )
+def _serology_detail(findings: Findings, antibodies: tuple[Antibody, ...] = ANTIBODIES) -> str:
+    results = (f"{a.name} {_words(getattr(findings, a.field))}" for a in antibodies)
+    return "; ".join(results) + "."
 
 
 def _words(value: enum.Enum) -> str:

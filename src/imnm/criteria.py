@@ -6,20 +6,30 @@ immune-mediated necrotizing myopathies (Allenbach et al., Neuromuscul Disord
 classifier contract built on it.  :func:`imnm.classify` reads these tables; it
 holds no medical rule of its own.
 
-Three tables:
+Four tables:
 
-* :data:`SEROLOGY_RULES` decide the subtype from the three antibody results.
+* :data:`ANTIBODIES` are the autoantibody tests the classifier reads, one row
+  each: the :class:`~imnm.Findings` field, the form the antibody defines, its
+  HPO term, what to do when it is untested.  The serology rules, the untested
+  next steps, the explanation's serology detail, the HPO mapping of the
+  FHIR and Phenopacket exports and the documentation are derived from it.
+* :data:`SEROLOGY_RULES` decide the subtype from the antibody results.
   Exactly one rule matches any combination of results.
 * :data:`REQUIREMENTS` are the clinical items a classification needs
   (elevated CK, proximal weakness, and for the seronegative form a necrotizing
   biopsy).
 * :data:`NOTE_RULES` attach catalog statements for findings that inform but
   never change the classification (statin exposure, extra-muscular features).
+
+Every rule names the :class:`~imnm.Findings` fields it reads through
+``attrs.fields(Findings)``, so a misspelt field fails at import.
 """
 
 from __future__ import annotations
 
 import enum
+import types
+from collections.abc import Mapping
 
 import attrs
 
@@ -34,18 +44,22 @@ from .catalog import (
     EXTRAMUSCULAR_COMMON_IN_ANTI_SRP,
     EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,
     MUSCLE_FIBER_NECROSIS,
+    MYOSITIS_SPECIFIC_AUTOANTIBODY,
     PROXIMAL_MUSCLE_WEAKNESS,
     STATIN_ASSOCIATION,
 )
+from .errors import InvalidValue
 from .findings import Biopsy, Findings, Presence, Serology
-from .model import SUBTYPE_IDS, OntologyTerm, Reference, Statement, Subtype
+from .model import SUBTYPE_IDS, Autoantibody, OntologyTerm, Reference, Statement, Subtype
 
 __all__ = [
+    "ANTIBODIES",
     "CRITERIA",
     "NOTE_RULES",
     "REQUIREMENTS",
     "SEROLOGY_RULES",
     "UNTESTED_SEROLOGY_STEPS",
+    "Antibody",
     "Criterion",
     "NoteRule",
     "Outcome",
@@ -84,39 +98,48 @@ class Criterion:
     caveat: str | None = attrs.field(default=None, validator=v.optional_text)
 
 
-_ANY = frozenset(Serology)
 _POS = frozenset({Serology.POSITIVE})
 _NEG = frozenset({Serology.NEGATIVE})
 _UNTESTED = frozenset({Serology.NOT_TESTED})
-_NOT_POS = frozenset({Serology.NEGATIVE, Serology.NOT_TESTED})
 
-#: One allowed-value set per antibody, in the order anti-SRP, anti-HMGCR, other MSA.
-SerologyPattern = tuple[frozenset[Serology], frozenset[Serology], frozenset[Serology]]
+#: Allowed results by :class:`~imnm.Findings` field; a field a pattern does not
+#: name may have any result.
+SerologyPattern = Mapping[str, frozenset[Serology]]
+
+_ANY_RESULTS: SerologyPattern = types.MappingProxyType({})
 
 
 @attrs.frozen(kw_only=True)
 class SerologyRule:
-    """A rule deciding the subtype from the three antibody results.
+    """A rule deciding the subtype from the antibody results.
 
     Attributes:
         criterion: The rule in words, with its source.
         subtype: The subtype it assigns, or None.
         outcome: How the serology criterion fares when this rule fires.
-        patterns: The results it matches; it fires when any pattern matches.
+        antibodies: The :class:`~imnm.Findings` fields of the antibody tests it reads.
+        positives: How many of those tests are positive when it fires, e.g.
+            ``range(2, 4)`` for two or more of three.
+        patterns: The results it matches, keyed by field; it fires when the
+            number of positive tests is in ``positives`` and any pattern matches.
         next_step: What to do next when this rule fires, if anything.
     """
 
     criterion: Criterion
     subtype: Subtype | None
     outcome: Outcome
-    patterns: tuple[SerologyPattern, ...]
+    antibodies: tuple[str, ...]
+    positives: range
+    patterns: tuple[SerologyPattern, ...] = (_ANY_RESULTS,)
     next_step: str | None = None
 
     def matches(self, findings: Findings) -> bool:
         """Whether this rule fires for *findings*."""
-        results = (findings.anti_srp, findings.anti_hmgcr, findings.other_msa)
-        return any(
-            all(r in allowed for r, allowed in zip(results, p, strict=True)) for p in self.patterns
+        results = {field: getattr(findings, field) for field in self.antibodies}
+        positive = sum(result is Serology.POSITIVE for result in results.values())
+        return positive in self.positives and any(
+            all(results[field] in allowed for field, allowed in pattern.items())
+            for pattern in self.patterns
         )
 
 
@@ -228,8 +251,61 @@ def _serology_criterion(
     )
 
 
-SEROLOGY_RULES: tuple[SerologyRule, ...] = (
-    SerologyRule(
+_F = attrs.fields(Findings)
+
+
+@attrs.frozen(kw_only=True)
+class Antibody:
+    """An autoantibody test the classifier reads: one row of :data:`ANTIBODIES`.
+
+    Attributes:
+        field: The :class:`~imnm.Findings` field that holds the test's result.
+        subtype: The form of IMNM the antibody defines, or None when it
+            defines none.  The antibody of a form must test negative for
+            autoantibody-negative IMNM, and leaves the subtype open while
+            untested.  One that defines no form, alone positive, does not
+            satisfy the serology criterion.
+        criterion: The serology rule that fires when this antibody alone is positive.
+        name: The antibody in words, as an explanation names it; by default
+            the name of the subtype's autoantibody.
+        term: The HPO term for a positive test; by default the positivity
+            term of the subtype's autoantibody.
+        next_step_if_positive: What to do next when this antibody alone is
+            positive, if anything.
+        next_step_if_untested: What to do when the test has not been done.
+    """
+
+    field: str
+    subtype: Subtype | None
+    criterion: Criterion
+    name: str = attrs.field()
+    term: OntologyTerm = attrs.field()
+    next_step_if_positive: str | None = None
+    next_step_if_untested: str
+
+    @name.default
+    def _name(self) -> str:
+        return _autoantibody(self).name
+
+    @term.default
+    def _term(self) -> OntologyTerm:
+        return _autoantibody(self).positivity_term
+
+
+def _autoantibody(antibody: Antibody) -> Autoantibody:
+    if antibody.subtype is None or antibody.subtype.autoantibody is None:
+        raise InvalidValue(
+            "subtype",
+            antibody.subtype,
+            "must have an autoantibody, or the name and term must be given",
+        )
+    return antibody.subtype.autoantibody
+
+
+ANTIBODIES: tuple[Antibody, ...] = (
+    Antibody(
+        field=_F.anti_srp.name,
+        subtype=ANTI_SRP,
         criterion=_serology_criterion(
             "anti-srp-serology",
             "Anti-SRP positive",
@@ -237,11 +313,11 @@ SEROLOGY_RULES: tuple[SerologyRule, ...] = (
             "positive: the serology of anti-SRP myopathy.",
             _ANTI_SRP_CAVEAT,
         ),
-        subtype=ANTI_SRP,
-        outcome=Outcome.SATISFIED,
-        patterns=((_POS, _NOT_POS, _NOT_POS),),
+        next_step_if_untested="Test for anti-SRP autoantibodies.",
     ),
-    SerologyRule(
+    Antibody(
+        field=_F.anti_hmgcr.name,
+        subtype=ANTI_HMGCR,
         criterion=_serology_criterion(
             "anti-hmgcr-serology",
             "Anti-HMGCR positive",
@@ -249,22 +325,11 @@ SEROLOGY_RULES: tuple[SerologyRule, ...] = (
             "positive: the serology of anti-HMGCR myopathy.",
             _ANTI_HMGCR_CAVEAT,
         ),
-        subtype=ANTI_HMGCR,
-        outcome=Outcome.SATISFIED,
-        patterns=((_NOT_POS, _POS, _NOT_POS),),
+        next_step_if_untested="Test for anti-HMGCR autoantibodies.",
     ),
-    SerologyRule(
-        criterion=_serology_criterion(
-            "seronegative-serology",
-            "Anti-SRP and anti-HMGCR negative",
-            "Anti-SRP and anti-HMGCR both tested negative, and no other myositis-specific "
-            "autoantibody positive: the serology of autoantibody-negative IMNM.",
-        ),
-        subtype=AUTOANTIBODY_NEGATIVE,
-        outcome=Outcome.SATISFIED,
-        patterns=((_NEG, _NEG, _NOT_POS),),
-    ),
-    SerologyRule(
+    Antibody(
+        field=_F.other_msa.name,
+        subtype=None,
         criterion=_serology_criterion(
             "other-msa-serology",
             "Another myositis-specific autoantibody positive",
@@ -272,45 +337,104 @@ SEROLOGY_RULES: tuple[SerologyRule, ...] = (
             "positive: this suggests another type of idiopathic inflammatory myopathy.",
             _OTHER_MSA_CAVEAT,
         ),
-        subtype=None,
-        outcome=Outcome.NOT_SATISFIED,
-        patterns=((_NOT_POS, _NOT_POS, _POS),),
-        next_step="Consider another type of idiopathic inflammatory myopathy.",
-    ),
-    SerologyRule(
-        criterion=_serology_criterion(
-            "conflicting-serology",
-            "Two or more myositis-specific autoantibodies positive",
-            "Two or more myositis-specific autoantibodies are positive: the subtype cannot be "
-            "assigned.",
-            _CONFLICTING_CAVEAT,
-        ),
-        subtype=None,
-        outcome=Outcome.UNKNOWN,
-        patterns=((_POS, _POS, _ANY), (_POS, _ANY, _POS), (_ANY, _POS, _POS)),
-        next_step="Repeat or confirm the autoantibody tests: two or more are positive.",
-    ),
-    SerologyRule(
-        criterion=_serology_criterion(
-            "incomplete-serology",
-            "Anti-SRP or anti-HMGCR not tested",
-            "No antibody is positive, but anti-SRP or anti-HMGCR has not been tested: the "
-            "subtype cannot be assigned yet.",
-            _INCOMPLETE_CAVEAT,
-        ),
-        subtype=None,
-        outcome=Outcome.UNKNOWN,
-        patterns=((_UNTESTED, _NOT_POS, _NOT_POS), (_NOT_POS, _UNTESTED, _NOT_POS)),
+        name="other myositis-specific autoantibodies",
+        term=MYOSITIS_SPECIFIC_AUTOANTIBODY,
+        next_step_if_positive="Consider another type of idiopathic inflammatory myopathy.",
+        next_step_if_untested="Test for other myositis-specific autoantibodies.",
     ),
 )
-"""The rules that decide the subtype; exactly one matches any findings."""
+"""The autoantibody tests the classifier reads, in the order an explanation names them.
 
-UNTESTED_SEROLOGY_STEPS: tuple[tuple[str, str], ...] = (
-    ("anti_srp", "Test for anti-SRP autoantibodies."),
-    ("anti_hmgcr", "Test for anti-HMGCR autoantibodies."),
-    ("other_msa", "Test for other myositis-specific autoantibodies."),
+A new antibody is a new :class:`~imnm.Findings` field, its catalog entry and
+one row here: the serology rules, next steps, explanations, exports and
+documentation follow from the table.
+"""
+
+_SERONEGATIVE = _serology_criterion(
+    "seronegative-serology",
+    "Anti-SRP and anti-HMGCR negative",
+    "Anti-SRP and anti-HMGCR both tested negative, and no other myositis-specific "
+    "autoantibody positive: the serology of autoantibody-negative IMNM.",
 )
-"""What to do about an untested antibody, whatever rule fired: (field, step)."""
+_CONFLICTING = _serology_criterion(
+    "conflicting-serology",
+    "Two or more myositis-specific autoantibodies positive",
+    "Two or more myositis-specific autoantibodies are positive: the subtype cannot be assigned.",
+    _CONFLICTING_CAVEAT,
+)
+_INCOMPLETE = _serology_criterion(
+    "incomplete-serology",
+    "Anti-SRP or anti-HMGCR not tested",
+    "No antibody is positive, but anti-SRP or anti-HMGCR has not been tested: the "
+    "subtype cannot be assigned yet.",
+    _INCOMPLETE_CAVEAT,
+)
+
+
+def _serology_rules(antibodies: tuple[Antibody, ...]) -> tuple[SerologyRule, ...]:
+    """The serology rules for *antibodies*; exactly one matches any results.
+
+    One rule per antibody alone positive (the forms' antibodies first), one for
+    every form's antibody negative and none positive (autoantibody-negative
+    IMNM), one for two or more positive, one for a form's antibody untested and
+    none positive.
+    """
+    fields = tuple(antibody.field for antibody in antibodies)
+    defining = [antibody for antibody in antibodies if antibody.subtype is not None]
+
+    def alone(antibody: Antibody) -> SerologyRule:
+        return SerologyRule(
+            criterion=antibody.criterion,
+            subtype=antibody.subtype,
+            outcome=Outcome.NOT_SATISFIED if antibody.subtype is None else Outcome.SATISFIED,
+            antibodies=fields,
+            positives=range(1, 2),
+            patterns=(types.MappingProxyType({antibody.field: _POS}),),
+            next_step=antibody.next_step_if_positive,
+        )
+
+    return (
+        *map(alone, defining),
+        SerologyRule(
+            criterion=_SERONEGATIVE,
+            subtype=AUTOANTIBODY_NEGATIVE,
+            outcome=Outcome.SATISFIED,
+            antibodies=fields,
+            positives=range(1),
+            patterns=(types.MappingProxyType({antibody.field: _NEG for antibody in defining}),),
+        ),
+        *(alone(antibody) for antibody in antibodies if antibody.subtype is None),
+        SerologyRule(
+            criterion=_CONFLICTING,
+            subtype=None,
+            outcome=Outcome.UNKNOWN,
+            antibodies=fields,
+            positives=range(2, len(fields) + 1),
+            next_step="Repeat or confirm the autoantibody tests: two or more are positive.",
+        ),
+        SerologyRule(
+            criterion=_INCOMPLETE,
+            subtype=None,
+            outcome=Outcome.UNKNOWN,
+            antibodies=fields,
+            positives=range(1),
+            patterns=tuple(
+                types.MappingProxyType({antibody.field: _UNTESTED}) for antibody in defining
+            ),
+        ),
+    )
+
+
+SEROLOGY_RULES: tuple[SerologyRule, ...] = _serology_rules(ANTIBODIES)
+"""The rules that decide the subtype, derived from :data:`ANTIBODIES`; exactly one matches."""
+
+UNTESTED_SEROLOGY_STEPS: tuple[tuple[str, str], ...] = tuple(
+    (antibody.field, antibody.next_step_if_untested) for antibody in ANTIBODIES
+)
+"""What to do about an untested antibody, whatever rule fired: (field, step).
+
+Derived from :data:`ANTIBODIES`.
+"""
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
@@ -320,7 +444,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             description="Serum creatine kinase (CK) is elevated.",
             references=_ENMC,
         ),
-        field="elevated_ck",
+        field=_F.elevated_ck.name,
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
@@ -336,7 +460,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             references=_ENMC,
             caveat=_HYPERCKEMIA_CAVEAT,
         ),
-        field="proximal_weakness",
+        field=_F.proximal_weakness.name,
         satisfied_by=Presence.PRESENT,
         refuted_by=Presence.ABSENT,
         subtypes=None,
@@ -355,7 +479,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             references=_ENMC,
             caveat=_NECROTIZING_CAVEAT,
         ),
-        field="muscle_biopsy",
+        field=_F.muscle_biopsy.name,
         satisfied_by=Biopsy.NECROTIZING,
         refuted_by=Biopsy.NON_NECROTIZING,
         subtypes=frozenset({AUTOANTIBODY_NEGATIVE.id}),
@@ -373,25 +497,25 @@ _ALL_SUBTYPES: frozenset[str | None] = frozenset({*SUBTYPE_IDS, None})
 
 NOTE_RULES: tuple[NoteRule, ...] = (
     NoteRule(
-        field="statin_exposure",
+        field=_F.statin_exposure.name,
         values=frozenset({Presence.PRESENT}),
         subtypes=_ALL_SUBTYPES,
         statement=STATIN_ASSOCIATION,
     ),
     NoteRule(
-        field="statin_exposure",
+        field=_F.statin_exposure.name,
         values=frozenset({Presence.ABSENT}),
         subtypes=frozenset({ANTI_HMGCR.id}),
         statement=STATIN_ASSOCIATION,
     ),
     NoteRule(
-        field="extramuscular_features",
+        field=_F.extramuscular_features.name,
         values=frozenset({Presence.PRESENT}),
         subtypes=frozenset({ANTI_SRP.id}),
         statement=EXTRAMUSCULAR_COMMON_IN_ANTI_SRP,
     ),
     NoteRule(
-        field="extramuscular_features",
+        field=_F.extramuscular_features.name,
         values=frozenset({Presence.PRESENT}),
         subtypes=_ALL_SUBTYPES - {ANTI_SRP.id},
         statement=EXTRAMUSCULAR_SUGGESTS_OTHER_IIM,

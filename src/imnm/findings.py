@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import math
+from typing import Final, cast
 
 import attrs
 
 from . import _validators as v
 
-__all__ = ["Biopsy", "Findings", "Presence", "Serology"]
+__all__ = ["COMBINATIONS", "Biopsy", "Findings", "Presence", "Serology"]
 
 
 class Serology(enum.Enum):
@@ -70,3 +72,14 @@ class Findings:
     statin_exposure: Presence = _presence()
     extramuscular_features: Presence = _presence()
     muscle_biopsy: Biopsy = attrs.field(default=Biopsy.NOT_DONE, validator=v.member_of(Biopsy))
+
+
+COMBINATIONS: Final[int] = math.prod(
+    len(cast("type[enum.Enum]", field.type))
+    for field in attrs.fields(attrs.resolve_types(Findings))
+)
+"""How many different :class:`Findings` there are: the product of the sizes of its fields' enums.
+
+The classifier's whole input space, counted from the model (each field
+added multiplies it by the size of its enum).
+"""

@@ -12,6 +12,7 @@ import re
 
 import attrs
 
+from . import _subtype_ids
 from . import _validators as v
 from .errors import InvalidValue, UnknownId
 
@@ -27,8 +28,8 @@ __all__ = [
     "Therapy",
 ]
 
-SUBTYPE_IDS: frozenset[str] = frozenset({"anti-srp", "anti-hmgcr", "autoantibody-negative"})
-"""The wire ids of the three forms of IMNM (classifier contract)."""
+SUBTYPE_IDS: frozenset[str] = _subtype_ids.SUBTYPE_IDS
+"""The wire id of every form of IMNM (classifier contract); each names a catalog subtype."""
 
 # Crossref's recommended pattern for modern DOIs ("10." + registrant + "/" + suffix).
 _DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+", re.ASCII)
@@ -238,10 +239,10 @@ class Complication:
 
 @attrs.frozen(kw_only=True)
 class Subtype:
-    """One of the three forms of IMNM.
+    """One of the forms of IMNM.
 
     Attributes:
-        id: Wire id: ``"anti-srp"``, ``"anti-hmgcr"`` or ``"autoantibody-negative"``.
+        id: Wire id, e.g. ``"anti-hmgcr"`` (the ids are those of ``SUBTYPE_IDS``).
         name: Display name.
         autoantibody: The defining autoantibody, or None for the seronegative form.
         serum_finding: What serology shows.

@@ -29,6 +29,7 @@ from imnm import (
 from imnm.cli import _render, main
 from imnm.cli._app import EXAMPLE
 from imnm.cli._fields import FIELDS
+from imnm.findings import COMBINATIONS
 
 from .conftest import Invoke
 
@@ -139,7 +140,7 @@ def test_table_prints_every_combination_as_csv(invoke: Invoke) -> None:
     result = invoke(["table"])
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert len(rows) == 3**8
+    assert len(rows) == COMBINATIONS
     assert rows[0]["anti_srp"] == "positive"
 
 
@@ -153,7 +154,7 @@ def test_table_writes_json_to_a_file(
     result = invoke(["table", "--output", str(path), *options])
     assert (result.exit_code, result.output) == (0, "")
     rows = json.loads(path.read_text(encoding="utf-8"))
-    assert len(rows) == 3**8
+    assert len(rows) == COMBINATIONS
     assert set(rows[0]) == {*(field.name for field in FIELDS), "subtype", "criteria"}
 
 

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from imnm.cli._output import Writer, format_for
+from imnm.cli._batch import INPUT_FORMATS
+from imnm.cli._output import FORMATS, format_for, open_writer
 
 COLUMNS = ("line", "id", "subtype")
 ROWS = [(2, "a", "anti-srp"), (3, None, None)]
@@ -13,7 +14,7 @@ ROWS = [(2, "a", "anti-srp"), (3, None, None)]
 
 def write(fmt: str, rows: Sequence[tuple[object, ...]]) -> str:
     stream = io.StringIO()
-    writer = Writer(stream, fmt, COLUMNS)
+    writer = open_writer(stream, fmt, COLUMNS)
     for row in rows:
         writer.write(row)
     writer.close()
@@ -43,7 +44,7 @@ def test_json_is_one_array_of_objects(rows: list[tuple[object, ...]]) -> None:
 
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="xml"):
-        Writer(io.StringIO(), "xml", COLUMNS)
+        open_writer(io.StringIO(), "xml", COLUMNS)
 
 
 @pytest.mark.parametrize(
@@ -51,4 +52,15 @@ def test_an_unknown_format_is_refused() -> None:
     [("a.csv", "csv"), ("A.JSONL", "jsonl"), ("a.ndjson", "jsonl"), ("a.json", "json"), ("a", "x")],
 )
 def test_format_follows_the_extension(path: str, fmt: str) -> None:
-    assert format_for(path, "x") == fmt
+    assert format_for(path, FORMATS, "x") == fmt
+
+
+def test_every_format_has_its_own_extensions() -> None:
+    for registry in (FORMATS, INPUT_FORMATS):
+        extensions = [ext for entry in registry.values() for ext in entry.extensions]
+        assert len(extensions) == len(set(extensions))
+        assert all(ext.startswith(".") and ext == ext.lower() for ext in extensions)
+        for name, entry in registry.items():
+            assert {format_for(f"x{ext.upper()}", registry, "?") for ext in entry.extensions} == {
+                name
+            }

@@ -3,8 +3,9 @@ import io
 from typing import Any
 
 from imnm import Biopsy, CriteriaStatus, Findings, Presence, Serology, catalog, classify
-from imnm.cli._output import Writer
+from imnm.cli._output import open_writer
 from imnm.cli._table import TABLE_COLUMNS, decision_table
+from imnm.findings import COMBINATIONS
 
 ENUMS: dict[str, Any] = {
     "anti_srp": Serology,
@@ -20,7 +21,7 @@ ENUMS: dict[str, Any] = {
 
 def table_as_csv() -> list[dict[str, str]]:
     stream = io.StringIO()
-    writer = Writer(stream, "csv", TABLE_COLUMNS)
+    writer = open_writer(stream, "csv", TABLE_COLUMNS)
     for row in decision_table():
         writer.write(row)
     writer.close()
@@ -29,7 +30,7 @@ def table_as_csv() -> list[dict[str, str]]:
 
 def test_the_table_agrees_with_classify_on_every_combination() -> None:
     rows = table_as_csv()
-    assert len(rows) == 3**8
+    assert len(rows) == COMBINATIONS
     seen = set()
     for row in rows:
         findings = Findings(**{name: enum(row[name]) for name, enum in ENUMS.items()})
@@ -37,7 +38,7 @@ def test_the_table_agrees_with_classify_on_every_combination() -> None:
         result = classify(findings)
         subtype = catalog.get_subtype(row["subtype"]) if row["subtype"] else None
         assert (subtype, CriteriaStatus(row["criteria"])) == (result.subtype, result.criteria)
-    assert len(seen) == 3**8
+    assert len(seen) == COMBINATIONS
 
 
 def test_the_table_columns_are_the_fields_then_the_result() -> None:

@@ -10,26 +10,32 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
-from .. import catalog, serialize
+from .. import serialize
 from .._schema import _attribute_docs
 from ..classifier import classify as classify_findings
-from ..criteria import CRITERIA
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
-from . import _render
-from ._batch import ERROR_COLUMNS, RESULT_COLUMNS, Parsed, RowError, read_csv, read_jsonl, run_batch
+from ._batch import (
+    ERROR_COLUMNS,
+    INPUT_FORMATS,
+    RESULT_COLUMNS,
+    Parsed,
+    RowError,
+    run_batch,
+)
 from ._fields import FIELDS, findings_from_cells
-from ._output import Writer, format_for
+from ._output import FORMATS, RowWriter, format_for, open_writer
+from ._styles import CLASSIFY_STYLES, SHOW_STYLES, TOPICS, Medium, Options, Style, json_text
 from ._table import TABLE_COLUMNS, decision_table
 
 __all__ = ["EXAMPLE", "cli"]
@@ -47,6 +53,7 @@ EXAMPLE = Findings(
 )
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+T = TypeVar("T")
 # Big enough that a batch run does not spend its time in write() calls.
 _BUFFER = 1 << 16
 # How many rows pass between two updates of the progress bar.
@@ -73,9 +80,39 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here at the latest
         except ImnmError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # The reader went away (`imnm ... | head`): stop quietly, as standard tools do.
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+
+def _silence_stdout() -> None:
+    # As the Python documentation recommends (signal module, "Note on SIGPIPE"):
+    # point standard output at devnull so that the flush at exit cannot fail again.
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test runner's stream)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+class _Console(Console):
+    """A rich console that leaves a closed pipe to :class:`_Group` (rich would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def _console(*, stderr: bool = False) -> Console:
+    return _Console(stderr=stderr, soft_wrap=False)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,44 +142,88 @@ def _finding_options(command: _F) -> _F:
     return command
 
 
-_STYLES = ("text", "markdown", "json")
+_indent_option = click.option(
+    "--indent/--compact",
+    "indent",
+    default=None,
+    help="JSON output: indented, or compact on one line "
+    "(default: indented on a terminal, compact otherwise).",
+)
 
 
-def _style_options(*more_styles: str) -> Callable[[_F], _F]:
-    # --json and --markdown are short for --format json / markdown (one destination).
+def _json_indent(indent: bool | None) -> bool:
+    return sys.stdout.isatty() if indent is None else indent
+
+
+def _style_options(styles: Mapping[str, Style[Any]]) -> Callable[[_F], _F]:
+    # --json and --markdown are short for --format json / markdown; _chosen_style refuses
+    # a mix that names two styles, and options that the chosen style does not take.
     def decorate(command: _F) -> _F:
-        format_option = click.option(
-            "--format",
-            "style",
-            type=click.Choice((*_STYLES, *more_styles)),
-            default=None,
-            help="How to print the result (default: text).",
-        )
-        json_option = click.option(
-            "--json", "style", flag_value="json", help="Print the wire format (JSON)."
-        )
-        markdown_option = click.option(
-            "--markdown", "style", flag_value="markdown", help="Print Markdown source."
-        )
-        return format_option(json_option(markdown_option(command)))
+        options = [
+            click.option(
+                "--format",
+                "style",
+                type=click.Choice(tuple(styles)),
+                default=None,
+                help="How to print the result (default: text).",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
+            click.option(
+                "--markdown", "as_markdown", is_flag=True, help="Short for --format markdown."
+            ),
+            _indent_option,
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
 
     return decorate
 
 
-def _print_text(markdown: str, style: str | None) -> None:
-    if style == "markdown":
-        click.echo(markdown, nl=False)
+def _chosen_style(
+    styles: Mapping[str, Style[T]], style: str | None, as_json: bool, as_markdown: bool
+) -> Style[T]:
+    """The style the options name; a usage error if they name two, or give an option it refuses."""
+    asked = {} if style is None else {f"--format {style}": style}
+    if as_json:
+        asked["--json"] = "json"
+    if as_markdown:
+        asked["--markdown"] = "markdown"
+    if len(set(asked.values())) > 1:
+        raise click.UsageError(f"{' and '.join(asked)} ask for different outputs: give one")
+    name = next(iter(asked.values()), "text")
+    chosen = styles[name]
+    ctx = click.get_current_context()
+    dependent = frozenset().union(*(entry.accepts for entry in styles.values()))
+    for param in ctx.command.params:
+        if param.name not in dependent or param.name in chosen.accepts:
+            continue
+        if ctx.get_parameter_source(param.name) in (None, ParameterSource.DEFAULT):
+            continue
+        takers = [f"--format {key}" for key, entry in styles.items() if param.name in entry.accepts]
+        raise click.UsageError(
+            f"{param.opts[0]} applies only to {' or '.join(takers)}, not to {name} output"
+        )
+    return chosen
+
+
+def _emit(style: Style[T], subject: T, options: Options, indent: bool | None) -> None:
+    product = style.export(subject, options)
+    if style.medium is Medium.JSON:
+        click.echo(json_text(product, indent=_json_indent(indent)))
+    elif style.medium is Medium.MARKDOWN:
+        click.echo(product, nl=False)
     else:
         # Imported here: rendering Markdown costs more to import than all `imnm batch` needs.
         from rich.markdown import Markdown
 
-        Console(soft_wrap=False).print(Markdown(markdown))
+        _console().print(Markdown(product))
 
 
 @cli.command()
 @click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
-@_style_options("phenopacket", "fhir", "fhir-observation")
+@_style_options(CLASSIFY_STYLES)
 @click.option(
     "--subject-id",
     default="subject-1",
@@ -166,6 +247,9 @@ def classify(
     document: BinaryIO | None,
     example: bool,
     style: str | None,
+    as_json: bool,
+    as_markdown: bool,
+    indent: bool | None,
     subject_id: str,
     created: dt.datetime | None,
     patient_reference: str,
@@ -181,6 +265,7 @@ def classify(
     criteria are met or open; never for criteria not met) or an HL7 FHIR R4
     Observation of the evaluation (fhir-observation: any result).
     """
+    chosen = _chosen_style(CLASSIFY_STYLES, style, as_json, as_markdown)
     given = {name: value for name, value in values.items() if value is not None}
     if document is not None and example:
         raise click.UsageError("give a DOCUMENT or --example, not both")
@@ -194,113 +279,88 @@ def classify(
         base = EXAMPLE if example else Findings()
     cells = tuple(given.get(f.name, str(getattr(base, f.name).value)) for f in FIELDS)
     result = classify_findings(findings_from_cells(cells))
-    if style == "json":
-        click.echo(serialize.dumps(result))
-    elif style == "phenopacket":
-        from ..interop.phenopacket import to_phenopacket
-
-        # The command line is the edge where reading the clock belongs.
-        when = dt.datetime.now(dt.timezone.utc) if created is None else created
-        when = when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
-        packet = to_phenopacket(result.findings, result, subject_id=subject_id, created=when)
-        click.echo(json.dumps(packet, ensure_ascii=False, indent=2))
-    elif style == "fhir":
-        from ..interop.fhir import to_fhir_condition
-
-        condition = to_fhir_condition(result.findings, result, patient_reference=patient_reference)
-        click.echo(json.dumps(condition, ensure_ascii=False, indent=2))
-    elif style == "fhir-observation":
-        from ..interop.fhir import to_fhir_observation
-
-        observation = to_fhir_observation(
-            result.findings, result, patient_reference=patient_reference
-        )
-        click.echo(json.dumps(observation, ensure_ascii=False, indent=2))
-    else:
-        _print_text(_render.classification_markdown(result), style)
-
-
-_COLLECTIONS: dict[str, tuple[object, ...]] = {
-    "complications": catalog.COMPLICATIONS,
-    "criteria": CRITERIA,
-    "references": catalog.REFERENCES,
-}
-_TOPICS = (*(subtype.id for subtype in catalog.SUBTYPES), *_COLLECTIONS)
+    options = {
+        "subject_id": subject_id,
+        "created": created,
+        "patient_reference": patient_reference,
+    }
+    _emit(chosen, result, options, indent)
 
 
 @cli.command()
-@click.argument("topic", required=False, metavar="[TOPIC]", type=click.Choice(_TOPICS))
-@_style_options()
-def show(topic: str | None, style: str | None) -> None:
+@click.argument("topic", required=False, metavar="[TOPIC]", type=click.Choice(TOPICS))
+@_style_options(SHOW_STYLES)
+def show(
+    topic: str | None, style: str | None, as_json: bool, as_markdown: bool, indent: bool | None
+) -> None:
     """Show what the catalog knows: everything, or one TOPIC.
 
     TOPIC is a subtype id, "complications", "criteria" or "references".  With
     --json, a collection is a JSON array of documents.
     """
-    if style == "json":
-        if topic in _COLLECTIONS:
-            items = [serialize.to_dict(item) for item in _COLLECTIONS[topic]]
-            click.echo(json.dumps(items, ensure_ascii=False))
-        else:
-            click.echo(
-                serialize.dumps(catalog.IMNM if topic is None else catalog.get_subtype(topic))
-            )
-        return
-    if topic is None:
-        text = _render.disease_markdown(catalog.IMNM)
-    elif topic == "complications":
-        text = _render.complications_markdown(catalog.IMNM)
-    elif topic == "criteria":
-        text = _render.criteria_markdown()
-    elif topic == "references":
-        text = _render.references_markdown(catalog.REFERENCES)
-    else:
-        text = _render.subtype_markdown(catalog.get_subtype(topic))
-    _print_text(text, style)
+    _emit(_chosen_style(SHOW_STYLES, style, as_json, as_markdown), topic, {}, indent)
 
 
 @cli.command()
 @click.argument("kind", metavar="KIND", type=click.Choice(sorted(serialize.DOCUMENT_KINDS)))
-def schema(kind: str) -> None:
+@_indent_option
+def schema(kind: str, indent: bool | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a KIND of document.
 
     KIND is one of: findings, classification, and the catalog's autoantibody,
     complication, criterion, disease, ontology_term, reference, statement,
     subtype and therapy.
     """
-    click.echo(
-        json.dumps(
-            serialize.json_schema(serialize.DOCUMENT_KINDS[kind]), indent=2, ensure_ascii=False
-        )
-    )
+    document = serialize.json_schema(serialize.DOCUMENT_KINDS[kind])
+    click.echo(json_text(document, indent=_json_indent(indent)))
 
 
 @contextlib.contextmanager
-def _text_output(path: str) -> Iterator[TextIO]:
+def _output(path: str, *, binary: bool = False) -> Iterator[IO[Any]]:
     if path == "-":
-        yield sys.stdout
+        if binary:
+            sys.stdout.flush()
+            yield sys.stdout.buffer
+        else:
+            yield sys.stdout
         return
     try:
-        stream = open(  # noqa: SIM115 - closed below, after the yield
-            path, "w", encoding="utf-8", errors="surrogateescape", newline="", buffering=_BUFFER
-        )
+        stream: IO[Any]
+        if binary:
+            stream = open(path, "wb", buffering=_BUFFER)  # noqa: SIM115 - closed below
+        else:
+            stream = open(  # noqa: SIM115 - closed below, after the yield
+                path, "w", encoding="utf-8", errors="surrogateescape", newline="", buffering=_BUFFER
+            )
     except OSError as error:
         raise click.FileError(path, error.strerror) from None
     with stream:
         yield stream
 
 
-def _format_option(flag: str, dest: str, choices: tuple[str, ...], path: str) -> Callable[[_F], _F]:
+@contextlib.contextmanager
+def _row_output(path: str, fmt: str | None, columns: Sequence[str]) -> Iterator[RowWriter]:
+    """A writer of rows to *path* in *fmt*, else in the format *path*'s extension names."""
+    name = fmt or format_for(path, FORMATS, "csv")
+    with _output(path, binary=FORMATS[name].binary) as stream:
+        writer = open_writer(stream, name, columns)
+        yield writer
+        writer.close()
+
+
+def _format_option(
+    flag: str, dest: str, registry: Mapping[str, object], path: str
+) -> Callable[[_F], _F]:
     return click.option(
         flag,
         dest,
-        type=click.Choice(choices),
+        type=click.Choice(tuple(registry)),
         help=f"Format (default: by the {path} extension, else csv).",
     )
 
 
 @cli.command()
-@_format_option("--format", "fmt", ("csv", "json"), "--output")
+@_format_option("--format", "fmt", FORMATS, "--output")
 @click.option(
     "--output",
     "-o",
@@ -309,17 +369,15 @@ def _format_option(flag: str, dest: str, choices: tuple[str, ...], path: str) ->
     help="Write to this file instead of standard output.",
 )
 def table(fmt: str | None, output: str) -> None:
-    """Print the complete decision table: all 6,561 combinations of findings.
+    """Print the complete decision table: every combination of findings.
 
-    One row per combination: the eight field columns (wire values), the
+    One row per combination: the field columns (wire values), the
     subtype id (empty or null for none) and the criteria status.  Join it on
     the field columns to classify rows in SQL, DuckDB, Polars or Spark.
     """
-    with _text_output(output) as stream:
-        writer = Writer(stream, fmt or format_for(output, "csv"), TABLE_COLUMNS)
+    with _row_output(output, fmt, TABLE_COLUMNS) as writer:
         for row in decision_table():
             writer.write(row)
-        writer.close()
 
 
 def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
@@ -369,8 +427,8 @@ def _with_progress(
     "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
 )
 @click.argument("output_path", metavar="OUTPUT", type=click.Path(dir_okay=False, allow_dash=True))
-@_format_option("--input-format", "input_format", ("csv", "jsonl"), "INPUT")
-@_format_option("--format", "fmt", ("csv", "jsonl"), "OUTPUT")
+@_format_option("--input-format", "input_format", INPUT_FORMATS, "INPUT")
+@_format_option("--format", "fmt", FORMATS, "OUTPUT")
 @click.option(
     "--errors",
     "errors_path",
@@ -399,29 +457,25 @@ def batch(
     row gives one OUTPUT row (line, id, subtype, criteria) or one error
     (line, id, field, value, message).  The exit status is 1 when a row failed.
     """
-    reader = read_jsonl if (input_format or format_for(input_path, "csv")) == "jsonl" else read_csv
-    stderr = Console(stderr=True)
+    reading = INPUT_FORMATS[input_format or format_for(input_path, INPUT_FORMATS, "csv")]
+    stderr = _console(stderr=True)
     with contextlib.ExitStack() as stack:
         raw, text, size = _open_input(input_path)
         stack.callback(raw.close)
-        rows: Iterable[Parsed | RowError] = reader(
-            text, id_column=id_column, ignore_extra=ignore_extra_columns
+        rows: Iterable[Parsed | RowError] = reading.reader(
+            raw if reading.binary else text, id_column=id_column, ignore_extra=ignore_extra_columns
         )
-        output = stack.enter_context(_text_output(output_path))
-        results = Writer(output, fmt or format_for(output_path, "csv"), RESULT_COLUMNS)
+        results = stack.enter_context(_row_output(output_path, fmt, RESULT_COLUMNS))
         write_error: Callable[[RowError], object]
         if errors_path is None:
             write_error = lambda error: click.echo(f"imnm: {error}", err=True)  # noqa: E731
         else:
-            errors_stream = stack.enter_context(_text_output(errors_path))
-            errors = Writer(errors_stream, format_for(errors_path, "csv"), ERROR_COLUMNS)
-            stack.callback(errors.close)
+            errors = stack.enter_context(_row_output(errors_path, None, ERROR_COLUMNS))
             write_error = lambda error: errors.write(error.as_row())  # noqa: E731
         if stderr.is_terminal:
             rows = _with_progress(rows, raw, size, stderr)
         start = time.perf_counter()
         classified, failed = run_batch(rows, results.write, write_error)
-        results.close()
         seconds = time.perf_counter() - start
     rate = (classified + failed) / seconds if seconds else 0.0
     click.echo(

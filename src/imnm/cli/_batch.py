@@ -26,8 +26,10 @@ from ._fields import FIELDS, findings_from_cells
 
 __all__ = [
     "ERROR_COLUMNS",
+    "INPUT_FORMATS",
     "RESULT_COLUMNS",
     "InputError",
+    "InputFormat",
     "Parsed",
     "RowError",
     "read_csv",
@@ -229,6 +231,29 @@ def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> 
     return RowError(
         line=line, id=row_id, field=",".join(fields) or None, value=None, message=message
     )
+
+
+@attrs.frozen(kw_only=True)
+class InputFormat:
+    """One input format of ``imnm batch``.
+
+    Attributes:
+        extensions: The file extensions (lower case, with the dot) that name it.
+        reader: Reads the stream into parsed rows and errors, with the keyword
+            arguments of :func:`read_csv`.
+        binary: Whether the reader takes the binary stream rather than text.
+    """
+
+    extensions: tuple[str, ...]
+    reader: Callable[..., Iterator[Parsed | RowError]]
+    binary: bool = False
+
+
+#: The input formats, by name: ``--input-format`` and the extension guess derive from it.
+INPUT_FORMATS: dict[str, InputFormat] = {
+    "csv": InputFormat(extensions=(".csv",), reader=read_csv),
+    "jsonl": InputFormat(extensions=(".jsonl", ".ndjson"), reader=read_jsonl),
+}
 
 
 def run_batch(

@@ -1,69 +1,119 @@
-"""Streaming writers of flat rows as CSV, JSON Lines or a JSON array.
+"""Streaming writers of flat rows, and the one registry of row formats.
 
-A writer takes one row (a tuple matching its columns) at a time and writes it
-at once, so memory stays constant however many rows pass through.  ``None``
-becomes an empty CSV cell and a JSON ``null``.
+:data:`FORMATS` maps each format's name to its file extensions and its writer;
+the ``--format`` choices of ``imnm batch`` and ``imnm table`` and the guess
+from an output file's extension are both derived from it, so a new format is
+one entry here.  A writer takes one row (a tuple matching its columns) at a
+time and writes it at once, so memory stays constant however many rows pass
+through.  ``None`` becomes an empty CSV cell and a JSON ``null``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO, Any, Protocol
 
-__all__ = ["FORMATS", "Writer", "format_for"]
+import attrs
 
-#: The output formats, by name.
-FORMATS = ("csv", "jsonl", "json")
-
-_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+__all__ = ["FORMATS", "Format", "RowWriter", "format_for", "open_writer"]
 
 Row = Sequence[object]
 
 
-class Writer:
-    """Writes rows of fixed columns to a text stream in one format.
+class RowWriter(Protocol):
+    """What every format's writer does: take rows, then finish the document."""
 
-    Call :meth:`close` after the last row: it finishes the document (a JSON
-    array needs its closing bracket) but does not close the stream.
+    def write(self, row: Row) -> object:
+        """Write one row at once."""
+
+    def close(self) -> None:
+        """Finish the document (e.g. a JSON array's closing bracket); the stream stays open."""
+
+
+@attrs.frozen(kw_only=True)
+class Format:
+    """One output format of rows.
+
+    Attributes:
+        extensions: The file extensions (lower case, with the dot) that name it.
+        writer: Makes the writer from an open stream and the column names.
+        binary: Whether the writer takes a binary stream rather than text.
     """
 
-    def __init__(self, stream: TextIO, fmt: str, columns: Sequence[str]) -> None:
-        self._stream = stream
-        self._columns = tuple(columns)
-        self._count = 0
-        self._fmt = fmt
-        self.write: Callable[[Row], object]
-        if fmt == "csv":
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(self._columns)
-            self.write = writer.writerow
-        elif fmt == "jsonl":
-            self.write = self._write_jsonl
-        elif fmt == "json":
-            self.write = self._write_json_item
-        else:
-            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    extensions: tuple[str, ...]
+    writer: Callable[[IO[Any], tuple[str, ...]], RowWriter]
+    binary: bool = False
 
-    def _write_jsonl(self, row: Row) -> None:
+
+class _CsvWriter:
+    def __init__(self, stream: IO[str], columns: tuple[str, ...]) -> None:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        self.write = writer.writerow
+
+    def close(self) -> None:
+        pass
+
+
+class _JsonLinesWriter:
+    def __init__(self, stream: IO[str], columns: tuple[str, ...]) -> None:
+        self._stream = stream
+        self._columns = columns
+
+    def write(self, row: Row) -> None:
         self._stream.write(json.dumps(dict(zip(self._columns, row, strict=True))) + "\n")
 
-    def _write_json_item(self, row: Row) -> None:
+    def close(self) -> None:
+        pass
+
+
+class _JsonArrayWriter(_JsonLinesWriter):
+    _count = 0
+
+    def write(self, row: Row) -> None:
         self._stream.write(",\n" if self._count else "[\n")
         self._count += 1
         self._stream.write(json.dumps(dict(zip(self._columns, row, strict=True))))
 
     def close(self) -> None:
-        """Finish the document."""
-        if self._fmt == "json":
-            self._stream.write("\n]\n" if self._count else "[]\n")
+        self._stream.write("\n]\n" if self._count else "[]\n")
 
 
-def format_for(path: str, default: str) -> str:
-    """The format that *path*'s extension names, or *default* for another extension."""
+#: The row formats, by name: the first is the default where an extension names none.
+FORMATS: Mapping[str, Format] = {
+    "csv": Format(extensions=(".csv",), writer=_CsvWriter),
+    "jsonl": Format(extensions=(".jsonl", ".ndjson"), writer=_JsonLinesWriter),
+    "json": Format(extensions=(".json",), writer=_JsonArrayWriter),
+}
+
+
+def open_writer(stream: IO[Any], fmt: str, columns: Sequence[str]) -> RowWriter:
+    """A writer of rows of *columns* in the format named *fmt*, on *stream*.
+
+    Raises:
+        ValueError: *fmt* is not a name in :data:`FORMATS`.
+    """
+    try:
+        entry = FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    return entry.writer(stream, tuple(columns))
+
+
+class _HasExtensions(Protocol):
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
+
+
+def format_for(path: str, registry: Mapping[str, _HasExtensions], default: str) -> str:
+    """The name of the format in *registry* whose extension ends *path*, else *default*.
+
+    The extension is compared without regard to case.
+    """
     lowered = path.lower()
-    for extension, fmt in _EXTENSIONS.items():
-        if lowered.endswith(extension):
-            return fmt
+    for name, entry in registry.items():
+        if lowered.endswith(entry.extensions):
+            return name
     return default

@@ -1,7 +1,7 @@
 """The complete decision table: every combination of findings and its classification.
 
-The classifier's input space is finite (3^8 = 6,561 combinations), so its whole
-behaviour fits in one table.  Joined on the eight field columns, the table
+The classifier's input space is finite (:data:`imnm.findings.COMBINATIONS`), so its whole
+behaviour fits in one table.  Joined on the field columns, the table
 classifies any number of rows in SQL, DuckDB, Polars or Spark without calling
 Python per row.
 """

@@ -11,7 +11,7 @@ import enum
 
 import attrs
 
-from .. import catalog
+from .. import catalog, criteria
 from ..classifier import Classification
 from ..errors import InvalidFindings, InvalidValue
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -46,12 +46,12 @@ def _serology(field: str, term: OntologyTerm) -> Feature:
     return Feature(field=field, term=term, observed=Serology.POSITIVE, excluded=Serology.NEGATIVE)
 
 
+_F = attrs.fields(Findings)
+
 FEATURES: tuple[Feature, ...] = (
-    _presence("proximal_weakness", catalog.PROXIMAL_MUSCLE_WEAKNESS),
-    _presence("elevated_ck", catalog.ELEVATED_CK),
-    _serology("anti_srp", catalog.ANTI_SRP_ANTIBODY.positivity_term),
-    _serology("anti_hmgcr", catalog.ANTI_HMGCR_ANTIBODY.positivity_term),
-    _serology("other_msa", catalog.MYOSITIS_SPECIFIC_AUTOANTIBODY),
+    _presence(_F.proximal_weakness.name, catalog.PROXIMAL_MUSCLE_WEAKNESS),
+    _presence(_F.elevated_ck.name, catalog.ELEVATED_CK),
+    *(_serology(antibody.field, antibody.term) for antibody in criteria.ANTIBODIES),
     # A necrotizing biopsy shows necrotic fibres, so the term observed is true
     # of it.  A non-necrotizing biopsy means necrosis does not predominate, not
     # that no fibre is necrotic: writing the term excluded would claim more than
@@ -59,7 +59,7 @@ FEATURES: tuple[Feature, ...] = (
     # excluded (no necrotic fibre at all) does mean the biopsy is not
     # necrotizing.
     Feature(
-        field="muscle_biopsy",
+        field=_F.muscle_biopsy.name,
         term=catalog.MUSCLE_FIBER_NECROSIS,
         observed=Biopsy.NECROTIZING,
         excluded=Biopsy.NON_NECROTIZING,
