@@ -10,8 +10,8 @@ import pytest
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.observation import Observation
 
+import cases
 from imnm import (
-    Biopsy,
     CriteriaStatus,
     Findings,
     InvalidFindings,
@@ -33,20 +33,9 @@ from imnm.interop.phenopacket import to_phenopacket
 # "refuted", or "confirmed" other than in "unconfirmed" and "not confirmed".
 CLAIMS = re.compile(r"\brefuted\b|(?<!not )\bconfirmed\b", re.IGNORECASE)
 CREATED = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
-MET = Findings(
-    anti_srp=Serology.POSITIVE,
-    anti_hmgcr=Serology.NEGATIVE,
-    elevated_ck=Presence.PRESENT,
-    proximal_weakness=Presence.PRESENT,
-)
-INSUFFICIENT = Findings(anti_hmgcr=Serology.POSITIVE)
-NOT_MET = Findings(
-    anti_srp=Serology.NEGATIVE,
-    anti_hmgcr=Serology.NEGATIVE,
-    elevated_ck=Presence.PRESENT,
-    proximal_weakness=Presence.PRESENT,
-    muscle_biopsy=Biopsy.NON_NECROTIZING,
-)
+MET = cases.ANTI_SRP_MET
+INSUFFICIENT = cases.ANTI_HMGCR_ONLY
+NOT_MET = cases.SERONEGATIVE_NON_NECROTIZING
 
 
 def export(findings: Findings) -> dict[str, Any]:

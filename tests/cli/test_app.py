@@ -231,10 +231,12 @@ def test_batch_streams_json_lines_from_stdin_to_stdout(invoke: Invoke) -> None:
 
 def test_batch_refuses_an_unknown_column_in_one_line(invoke: Invoke, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
-    source.write_text("id,elevated_Ck\nA,present\n", encoding="utf-8")
+    source.write_text("id,elevated_cq\nA,present\n", encoding="utf-8")
     result = invoke(["batch", str(source), str(tmp_path / "out.csv")])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: unknown column(s) 'elevated_Ck'")
+    assert result.output.startswith(
+        "Error: unknown column 'elevated_cq' (did you mean 'elevated_ck'?)"
+    )
     assert result.output.count("\n") == 1
     assert not (tmp_path / "out.csv").exists()
 

@@ -59,6 +59,7 @@ def test_a_bad_cell_names_its_field_value_and_the_valid_values() -> None:
     assert "'present', 'absent', 'unknown'" in str(raised.value)
 
 
-def test_enum_member_names_are_not_wire_values() -> None:
+@pytest.mark.parametrize("text", ["not tested", "not-tested", "notTested", "\u00a0positive"])
+def test_only_ascii_case_and_whitespace_are_forgiven(text: str) -> None:
     with pytest.raises(InvalidValue, match="anti_srp"):
-        FIELDS[0].parse("POSITIVE")
+        FIELDS[0].parse(text)

@@ -21,7 +21,7 @@ from click.core import ParameterSource
 from rich.console import Console
 
 from .. import serialize
-from .._schema import _attribute_docs
+from .._docstrings import attribute_docs
 from ..classifier import classify as classify_findings
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -37,6 +37,7 @@ from ._fields import FIELDS, findings_from_cells
 from ._output import FORMATS, RowWriter, format_for, open_writer
 from ._styles import CLASSIFY_STYLES, SHOW_STYLES, TOPICS, Medium, Options, Style, json_text
 from ._table import TABLE_COLUMNS, decision_table
+from ._words import expected, fold, plural
 
 __all__ = ["EXAMPLE", "cli"]
 
@@ -127,14 +128,28 @@ def cli() -> None:
     """
 
 
+class _Choice(click.Choice[str]):
+    """A choice matched by the command line's rule (:func:`imnm.cli._words.fold`).
+
+    ASCII whitespace and case do not matter; a refusal names the nearest choice.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if fold(text) not in self.choices:
+            choices = [str(choice) for choice in self.choices]
+            self.fail(f"{text!r} is not {expected(text, choices)}", param, ctx)
+        return fold(text)
+
+
 def _finding_options(command: _F) -> _F:
     # The same words as the Findings docstring and the JSON Schema.
-    docs = _attribute_docs(Findings)
+    docs = attribute_docs(Findings)
     for field in reversed(FIELDS):
         option = click.option(
             field.option,
             field.name,
-            type=click.Choice(field.values),
+            type=_Choice(field.values),
             default=None,
             help=f"{docs[field.name]} Default: {field.default.value}.",
         )
@@ -163,7 +178,7 @@ def _style_options(styles: Mapping[str, Style[Any]]) -> Callable[[_F], _F]:
             click.option(
                 "--format",
                 "style",
-                type=click.Choice(tuple(styles)),
+                type=_Choice(tuple(styles)),
                 default=None,
                 help="How to print the result (default: text).",
             ),
@@ -288,7 +303,7 @@ def classify(
 
 
 @cli.command()
-@click.argument("topic", required=False, metavar="[TOPIC]", type=click.Choice(TOPICS))
+@click.argument("topic", required=False, metavar="[TOPIC]", type=_Choice(TOPICS))
 @_style_options(SHOW_STYLES)
 def show(
     topic: str | None, style: str | None, as_json: bool, as_markdown: bool, indent: bool | None
@@ -302,7 +317,7 @@ def show(
 
 
 @cli.command()
-@click.argument("kind", metavar="KIND", type=click.Choice(sorted(serialize.DOCUMENT_KINDS)))
+@click.argument("kind", metavar="KIND", type=_Choice(sorted(serialize.DOCUMENT_KINDS)))
 @_indent_option
 def schema(kind: str, indent: bool | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a KIND of document.
@@ -354,7 +369,7 @@ def _format_option(
     return click.option(
         flag,
         dest,
-        type=click.Choice(tuple(registry)),
+        type=_Choice(tuple(registry)),
         help=f"Format (default: by the {path} extension, else csv).",
     )
 
@@ -433,7 +448,7 @@ def _with_progress(
     "--errors",
     "errors_path",
     type=click.Path(dir_okay=False),
-    help="Write the error report here (CSV, or JSON Lines for .jsonl) instead of to stderr.",
+    help="Write the error report here instead of to stderr (format by the extension, else csv).",
 )
 @click.option("--id-column", default="id", show_default=True, help="The column with row ids.")
 @click.option(
@@ -452,8 +467,10 @@ def batch(
 ) -> None:
     """Classify every row of INPUT into OUTPUT (- for standard input or output).
 
-    INPUT is CSV with a header of field names (a missing column or a blank
-    cell means unknown) or JSON Lines of objects keyed by field names.  Each
+    INPUT is CSV (comma, semicolon or tab-separated) with a header of field
+    names (a missing column or a blank cell means unknown) or JSON Lines of
+    objects keyed by field names; names and values are matched without regard
+    to ASCII case and surrounding whitespace.  Each
     row gives one OUTPUT row (line, id, subtype, criteria) or one error
     (line, id, field, value, message).  The exit status is 1 when a row failed.
     """
@@ -463,7 +480,10 @@ def batch(
         raw, text, size = _open_input(input_path)
         stack.callback(raw.close)
         rows: Iterable[Parsed | RowError] = reading.reader(
-            raw if reading.binary else text, id_column=id_column, ignore_extra=ignore_extra_columns
+            raw if reading.binary else text,
+            id_column=id_column,
+            ignore_extra=ignore_extra_columns,
+            notice=lambda words: click.echo(f"imnm: {words}", err=True),
         )
         results = stack.enter_context(_row_output(output_path, fmt, RESULT_COLUMNS))
         write_error: Callable[[RowError], object]
@@ -479,7 +499,7 @@ def batch(
         seconds = time.perf_counter() - start
     rate = (classified + failed) / seconds if seconds else 0.0
     click.echo(
-        f"imnm: {classified:,} rows classified, {failed:,} failed, "
+        f"imnm: {plural(classified, 'row')} classified, {failed:,} failed, "
         f"in {seconds:.2f} s ({rate:,.0f} rows/s)",
         err=True,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -23,6 +24,7 @@ from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
 from ..serialize import from_dict
 from ._fields import FIELDS, findings_from_cells
+from ._words import fold, plural, quoted, suggestion
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -48,7 +50,8 @@ Parsed = tuple[int, "str | None", Findings]
 if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
 
-_FIELD_NAMES = frozenset(field.name for field in FIELDS)
+_FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+_FIELD_NAMES = frozenset(_FIELDS_BY_NAME)
 # What a findings document may hold: its fields and the wire format's envelope.
 _KEYS = _FIELD_NAMES | {"kind", "imnm_format"}
 
@@ -87,17 +90,52 @@ class RowError:
         return f"{where}: {what}"
 
 
-def _check_columns(names: list[str], id_column: str, ignore_extra: bool) -> None:
+Notice = Callable[[str], object]
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _ignore(text: str) -> None:
+    pass
+
+
+def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice: Notice) -> None:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise InputError(f"the header repeats the column(s) {', '.join(map(repr, repeated))}")
-    extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
-    if extra and not ignore_extra:
-        valid = ", ".join(field.name for field in FIELDS)
         raise InputError(
-            f"unknown column(s) {', '.join(map(repr, extra))}; the columns are {id_column!r} "
-            f"and the fields {valid} (pass --ignore-extra-columns to skip others)"
+            f"the header repeats the column(s) {quoted(repeated)} (case and spaces aside)"
         )
+    extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
+    valid = [field.name for field in FIELDS]
+    if extra and not ignore_extra:
+        unknown = ", ".join(f"{name!r}{suggestion(name, valid)}" for name in extra)
+        looks = [sep for sep, word in _DELIMITERS.items() if any(sep in name for name in extra)]
+        hint = f"; the file looks {_DELIMITERS[looks[0]]}-separated" if looks else ""
+        raise InputError(
+            f"unknown {'column' if len(extra) == 1 else 'columns'} "
+            f"{unknown}{hint}; the columns are {id_column!r} and the fields {', '.join(valid)} "
+            "(pass --ignore-extra-columns to skip others)"
+        )
+    if extra:
+        notice(f"ignoring {plural(len(extra), 'column')} (--ignore-extra-columns): {quoted(extra)}")
+    missing = [field for field in FIELDS if field.name not in names]
+    if missing:
+        notice(
+            f"the input has no column {', '.join(field.name for field in missing)}: "
+            "every row reads "
+            + ("it" if len(missing) == 1 else "them")
+            + " as unknown ("
+            + ", ".join(f"{field.name}={field.default.value}" for field in missing)
+            + ")"
+        )
+
+
+def _sniff(header: str) -> str:
+    """The delimiter of a CSV header line: comma, semicolon or tab (comma if none shows)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:  # one column: no delimiter to see
+        return ","
 
 
 def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Parsed | RowError:
@@ -110,10 +148,17 @@ def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Pars
 
 
 def read_csv(
-    stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
+    stream: TextIO,
+    *,
+    id_column: str = "id",
+    ignore_extra: bool = False,
+    notice: Notice = _ignore,
 ) -> Iterator[Parsed | RowError]:
     """Parse a CSV stream whose header names fields of :class:`imnm.Findings`.
 
+    The delimiter (comma, semicolon or tab) is read from the header line.
+    Column names and cells are matched by the command line's rule
+    (:func:`imnm.cli._words.fold`: ASCII whitespace and case do not matter).
     A column that is absent, and a blank cell, mean the field is not known.
     Blank lines are skipped.
 
@@ -122,20 +167,28 @@ def read_csv(
         id_column: The column that holds each row's id, if the header has it.
         ignore_extra: Skip columns that are neither fields nor the id column
             instead of refusing the input.
+        notice: Called once, before any row, with each thing worth saying
+            about the input as a whole: a delimiter other than the comma,
+            the fields that have no column, the columns ignored.
 
     Raises:
         InputError: When the input has no header, or a header with repeated or
             unknown columns; raised at once, before any row is read.
     """
-    reader = csv.reader(stream)
+    first = stream.readline()
+    if not first:
+        raise InputError("the input is empty: expected a header of field names")
+    delimiter = _sniff(first)
+    if delimiter != ",":
+        notice(f"reading the input as {_DELIMITERS[delimiter]}-separated")
+    reader = csv.reader(itertools.chain((first,), stream), delimiter=delimiter)
     try:
         header = next(reader)
-    except StopIteration:
-        raise InputError("the input is empty: expected a header of field names") from None
     except csv.Error as error:
         raise InputError(f"unreadable CSV header: {error}") from None
-    names = [name.strip() for name in header]
-    _check_columns(names, id_column, ignore_extra)
+    names = [fold(name) for name in header]
+    id_column = fold(id_column)
+    _check_columns(names, id_column, ignore_extra, notice)
     index = {name: position for position, name in enumerate(names)}
     positions = tuple(index.get(field.name) for field in FIELDS)
     return _csv_rows(reader, positions, index.get(id_column), len(names))
@@ -173,21 +226,30 @@ def _csv_rows(
 
 
 def read_jsonl(
-    stream: TextIO, *, id_column: str = "id", ignore_extra: bool = False
+    stream: TextIO,
+    *,
+    id_column: str = "id",
+    ignore_extra: bool = False,
+    notice: Notice = _ignore,
 ) -> Iterator[Parsed | RowError]:
     """Parse a JSON Lines stream of findings documents, one a line.
 
     Each line is read as the wire format reads a findings document
-    (:func:`imnm.serialize.from_dict`): an absent key means the field is not
-    known, and ``"kind"`` and ``"imnm_format"`` may be given.  Blank lines are
-    skipped.
+    (:func:`imnm.serialize.from_dict`), except that keys and string values
+    are matched by the command line's rule (:func:`imnm.cli._words.fold`:
+    ASCII whitespace and case do not matter): an absent key means the field
+    is not known, and ``"kind"`` and ``"imnm_format"`` may be given.  Blank
+    lines are skipped.
 
     Args:
         stream: The text, one JSON object a line.
         id_column: The key that holds each object's id, if it has one.
         ignore_extra: Skip keys that are neither fields, the id key nor the
             document envelope, instead of refusing the row.
+        notice: Called with the first line of each key ignored.
     """
+    id_column = fold(id_column)
+    ignored: set[str] = set()
     for line, text in enumerate(stream, 1):
         if not text.strip():
             continue
@@ -200,12 +262,25 @@ def read_jsonl(
             message = f"expected a JSON object, got {type(document).__name__}"
             yield RowError(line=line, id=None, field=None, value=None, message=message)
             continue
-        raw_id = document.pop(id_column, None)
+        folded = {fold(key): value for key, value in document.items()}
+        repeats = len(folded) < len(document)
+        raw_id = folded.pop(id_column, None)
         row_id = None if raw_id is None else str(raw_id)
+        if repeats:
+            message = "the object repeats a key (case and spaces aside)"
+            yield RowError(line=line, id=row_id, field=None, value=None, message=message)
+            continue
         if ignore_extra:
-            document = {key: value for key, value in document.items() if key in _KEYS}
+            for key in folded.keys() - _KEYS - ignored:
+                notice(f"ignoring the key {key!r}, first on line {line} (--ignore-extra-columns)")
+                ignored.add(key)
+            folded = {key: value for key, value in folded.items() if key in _KEYS}
         try:
-            yield (line, row_id, _findings_from_document(document))
+            yield (line, row_id, _findings_from_document(folded))
+        except InvalidValue as error:
+            yield RowError(
+                line=line, id=row_id, field=error.field, value=error.value, message=error.reason
+            )
         except InvalidPayload as error:
             yield _payload_error(line, row_id, error.problems)
 
@@ -220,7 +295,15 @@ def _findings_from_document(document: dict[str, Any]) -> Findings:
 # As for CSV cells: repeated documents are read once (see findings_from_cells).
 @functools.lru_cache(maxsize=8192)
 def _findings_from_items(items: tuple[tuple[str, Any], ...]) -> Findings:
-    return from_dict(dict(items), Findings)
+    # String values of fields are read by the command line's rule; anything else
+    # (null, a number) is left to the wire format's strict reader to report.
+    document = {
+        key: _FIELDS_BY_NAME[key].parse(value).value
+        if key in _FIELDS_BY_NAME and isinstance(value, str)
+        else value
+        for key, value in items
+    }
+    return from_dict(document, Findings)
 
 
 def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> RowError:

@@ -15,6 +15,7 @@ import attrs
 
 from ..errors import InvalidValue
 from ..findings import Findings
+from ._words import ASCII_WHITESPACE, expected, fold
 
 __all__ = ["FIELDS", "Field", "findings_from_cells"]
 
@@ -47,16 +48,20 @@ class Field:
         return "--" + self.name.replace("_", "-")
 
     def parse(self, text: str) -> enum.Enum:
-        """The member whose wire value is *text*, surrounding spaces ignored.
+        """The member whose wire value *text* is, by the command line's rule.
+
+        The rule (:func:`imnm.cli._words.fold`): ASCII whitespace around the
+        value and the case of ASCII letters do not matter.
 
         Raises:
-            InvalidValue: *text* is none of the field's wire values.
+            InvalidValue: *text* is none of the field's wire values; the reason
+                lists them and names the nearest.
         """
         try:
-            return self.enum_type(text.strip())
+            return self.enum_type(fold(text))
         except ValueError:
-            choices = ", ".join(repr(value) for value in self.values)
-            raise InvalidValue(self.name, text, f"must be one of {choices}") from None
+            reason = f"must be {expected(text, self.values)}"
+            raise InvalidValue(self.name, text, reason) from None
 
 
 #: The fields of :class:`imnm.Findings`, in declaration order.
@@ -73,7 +78,8 @@ FIELDS: tuple[Field, ...] = tuple(
 def findings_from_cells(cells: tuple[str | None, ...]) -> Findings:
     """The findings that a row of text cells, one per field of :data:`FIELDS`, describes.
 
-    A missing (``None``) or blank cell means the field is not known.
+    A missing (``None``) or blank cell (nothing but ASCII whitespace) means
+    the field is not known.
 
     Raises:
         InvalidValue: A cell holds none of its field's wire values; the error
@@ -82,6 +88,6 @@ def findings_from_cells(cells: tuple[str | None, ...]) -> Findings:
     known: dict[str, Any] = {
         field.name: field.parse(cell)
         for field, cell in zip(FIELDS, cells, strict=True)
-        if cell is not None and cell.strip()
+        if cell is not None and cell.strip(ASCII_WHITESPACE)
     }
     return Findings(**known)
