@@ -7,7 +7,8 @@ Usage::
 
 Every comparison interleaves subject and baseline in alternating order, round
 after round, and reports medians and the median of the per-round ratios, so
-that a shared, noisy machine slows both sides alike.  Targets are printed
+that a shared, noisy machine slows both sides alike; in-process timings are
+CPU time, so that time spent waiting for a core is not counted.  Targets are printed
 beside the figures; this script judges nothing in quick mode and fails on no
 target (its exit status says only whether it ran).
 
@@ -23,6 +24,10 @@ The baselines:
    on generated CSV files of growing size.
 4. Import: fresh interpreters running ``import attrs`` and
    ``import attrs, cattrs`` against ``import imnm``.
+5. Cohorts: one generated Parquet cohort classified by the DuckDB path
+   (``imnm.sql.classify_duckdb``) and the Spark local path
+   (``imnm.sql.classify_spark``), each writing Parquet, against ``imnm batch``
+   with Parquet in and out, which is itself judged against its CSV rate.
 """
 
 from __future__ import annotations
@@ -50,10 +55,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import attrs
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 import imnm
-from imnm import Biopsy, Classification, Findings, Outcome, Presence, Serology, serialize
+from imnm import Biopsy, Classification, Findings, Outcome, Presence, Serology, cohort, serialize
 from imnm.classifier import CriteriaStatus
 
 Workload = Callable[[], object]
@@ -78,11 +84,22 @@ class Sizes:
     rounds: int
     payloads: int
     processes: int
+    imports: int
     batch_rows: tuple[int, ...]
+    cohort_rows: int
 
 
-FULL = Sizes(rounds=15, payloads=200, processes=15, batch_rows=(100_000, 1_000_000))
-QUICK = Sizes(rounds=3, payloads=20, processes=3, batch_rows=(2_000,))
+FULL = Sizes(
+    rounds=15,
+    payloads=200,
+    processes=15,
+    imports=41,
+    batch_rows=(100_000, 1_000_000),
+    cohort_rows=10_000_000,
+)
+QUICK = Sizes(
+    rounds=3, payloads=20, processes=3, imports=5, batch_rows=(2_000,), cohort_rows=20_000
+)
 
 
 # --- Timing ---------------------------------------------------------------------------------
@@ -120,13 +137,18 @@ def compare(subject: Workload, baseline: Workload, *, items: int, rounds: int) -
 
 
 def _timed(workload: Workload) -> float:
+    """The CPU time *workload* takes, in seconds.
+
+    CPU time, not wall time: on a shared machine the time this process waits
+    for a core that another process holds is noise, not cost.
+    """
     # As timeit does: a collection in the middle of one side is noise, not cost.
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         workload()
-        return time.perf_counter() - start
+        return time.process_time() - start
     finally:
         gc.enable()
 
@@ -272,6 +294,65 @@ class ClassificationModel(_Strict):
     notes: tuple[StatementModel, ...] = ()
 
 
+MsgText = Annotated[str, msgspec.Meta(pattern=r"\S")]
+
+
+class FindingsStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A findings document for msgspec, as strict as the pydantic model."""
+
+    kind: Literal["findings"] = "findings"
+    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    anti_srp: Serology = Serology.NOT_TESTED
+    anti_hmgcr: Serology = Serology.NOT_TESTED
+    other_msa: Serology = Serology.NOT_TESTED
+    elevated_ck: Presence = Presence.UNKNOWN
+    proximal_weakness: Presence = Presence.UNKNOWN
+    statin_exposure: Presence = Presence.UNKNOWN
+    extramuscular_features: Presence = Presence.UNKNOWN
+    muscle_biopsy: Biopsy = Biopsy.NOT_DONE
+
+
+class FindingsBodyStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Findings inside a classification: no envelope."""
+
+    anti_srp: Serology = Serology.NOT_TESTED
+    anti_hmgcr: Serology = Serology.NOT_TESTED
+    other_msa: Serology = Serology.NOT_TESTED
+    elevated_ck: Presence = Presence.UNKNOWN
+    proximal_weakness: Presence = Presence.UNKNOWN
+    statin_exposure: Presence = Presence.UNKNOWN
+    extramuscular_features: Presence = Presence.UNKNOWN
+    muscle_biopsy: Biopsy = Biopsy.NOT_DONE
+
+
+class RuleResultStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One explanation entry."""
+
+    criterion: _CriterionId
+    outcome: Outcome
+    detail: MsgText
+
+
+class StatementStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A note: its text and the ids of its references."""
+
+    text: MsgText
+    references: tuple[str, ...] = ()
+
+
+class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A classification document for msgspec, as strict as the pydantic model."""
+
+    findings: FindingsBodyStruct
+    subtype: _SubtypeId | None
+    criteria: CriteriaStatus
+    explanation: Annotated[tuple[RuleResultStruct, ...], msgspec.Meta(min_length=1)]
+    kind: Literal["classification"] = "classification"
+    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    next_steps: tuple[MsgText, ...] = ()
+    notes: tuple[StatementStruct, ...] = ()
+
+
 def _pydantic_twin(obj: object, model: type[BaseModel]) -> BaseModel:
     """The pydantic model of the payload *obj* writes; checked to write the same document."""
     text = serialize.dumps(obj)
@@ -281,15 +362,30 @@ def _pydantic_twin(obj: object, model: type[BaseModel]) -> BaseModel:
     return twin
 
 
+def _msgspec_twin(obj: object, struct: type[msgspec.Struct]) -> msgspec.Struct:
+    """The msgspec struct of the payload *obj* writes; checked to write the same document."""
+    text = serialize.dumps(obj)
+    twin = msgspec.json.decode(text, type=struct)
+    if json.loads(msgspec.json.encode(twin)) != json.loads(text):
+        raise AssertionError(f"the msgspec struct writes another payload than imnm for {obj!r}")
+    return twin
+
+
 def bench_round_trip(sizes: Sizes) -> Iterator[Row]:
-    """``dumps`` then ``loads`` of findings and classifications, against pydantic v2."""
+    """``dumps`` then ``loads`` of findings and classifications, against pydantic v2 and msgspec."""
     combos = all_findings()
     sample = random.Random(8).sample(combos, sizes.payloads)
-    cases: list[tuple[str, Sequence[object], type, type[BaseModel]]] = [
-        ("Findings", sample, Findings, FindingsModel),
-        ("Classification", [imnm.classify(f) for f in sample], Classification, ClassificationModel),
+    cases: list[tuple[str, Sequence[object], type, type[BaseModel], type[msgspec.Struct]]] = [
+        ("Findings", sample, Findings, FindingsModel, FindingsStruct),
+        (
+            "Classification",
+            [imnm.classify(f) for f in sample],
+            Classification,
+            ClassificationModel,
+            ClassificationStruct,
+        ),
     ]
-    for label, objects, cls, model in cases:
+    for label, objects, cls, model, struct in cases:
         twins = [_pydantic_twin(obj, model) for obj in objects]
         for what, subject, baseline in _json_workloads(objects, cls, twins, model):
             result = compare(subject, baseline, items=len(objects), rounds=sizes.rounds)
@@ -297,11 +393,28 @@ def bench_round_trip(sizes: Sizes) -> Iterator[Row]:
             yield Row(
                 name=f"{label} JSON {what}" + ("" if headline else " (part)"),
                 subject=_us(result.subject),
-                baseline=f"{_us(result.baseline)} (pydantic {_pydantic_version()})",
+                baseline=f"{_us(result.baseline)} (pydantic {_version('pydantic')})",
                 ratio=f"{result.ratio:.2f}x",
                 target="<= 1.0x" if headline else "",
                 verdict=_verdict(result.ratio <= 1) if headline else "",
             )
+        structs = [_msgspec_twin(obj, struct) for obj in objects]
+        encode, decode = msgspec.json.encode, msgspec.json.decode
+        dumps, loads = serialize.dumps, serialize.loads
+        result = compare(
+            lambda: [loads(dumps(obj), cls) for obj in objects],  # noqa: B023 - run at once
+            lambda: [decode(encode(twin), type=struct) for twin in structs],  # noqa: B023
+            items=len(objects),
+            rounds=sizes.rounds,
+        )
+        yield Row(
+            name=f"{label} JSON round trip, against msgspec",
+            subject=_us(result.subject),
+            baseline=f"{_us(result.baseline)} (msgspec {_version('msgspec')})",
+            ratio=f"{result.ratio:.2f}x",
+            target="(reported)",
+            verdict="",
+        )
 
 
 def _json_workloads(
@@ -309,7 +422,7 @@ def _json_workloads(
 ) -> Iterator[tuple[str, Workload, Workload]]:
     """(what, imnm, pydantic) for the round trip, then for writing and reading alone."""
     dumps, loads, validate = serialize.dumps, serialize.loads, model.model_validate_json
-    texts = [dumps(obj) for obj in objects]
+    texts = [_fresh(dumps(obj)) for obj in objects]
     twin_texts = [twin.model_dump_json() for twin in twins]
     yield (
         "round trip",
@@ -328,10 +441,128 @@ def _json_workloads(
     )
 
 
-def _pydantic_version() -> str:
-    import pydantic
+def _fresh(text: str) -> str:
+    """An equal copy of *text* that is a new object (its hash not yet computed)."""
+    return text.encode("utf-8").decode("utf-8")
 
-    return pydantic.VERSION
+
+def bench_paths(sizes: Sizes) -> Iterator[Row]:
+    """Every public reader and writer on valid documents, against the fastest of its kind.
+
+    Readers of text (``loads`` of ``str`` and of ``bytes``), readers of dicts
+    (``from_dict``), writers of text (``dumps``) and writers of dicts
+    (``to_dict``) each get the documents the benchmark's round trip uses, and
+    the same documents as a person might write them (indented, keys in another
+    order, no envelope, defaults left out), or objects equal to the
+    classifier's own but not the same objects.  Each is timed against the
+    fastest of its kind for the same type: a valid document that misses the
+    fast path shows here.
+    """
+    combos = all_findings()
+    sample = random.Random(8).sample(combos, sizes.payloads)
+    cases: list[tuple[str, Sequence[Any], type]] = [
+        ("Findings", sample, Findings),
+        ("Classification", [imnm.classify(f) for f in sample], Classification),
+    ]
+    dumps, loads, to_dict, from_dict = (
+        serialize.dumps,
+        serialize.loads,
+        serialize.to_dict,
+        serialize.from_dict,
+    )
+    for label, objects, cls in cases:
+        texts = [_fresh(dumps(obj)) for obj in objects]
+        documents = [json.loads(text) for text in texts]
+        by_hand = [_by_hand(document, cls) for document in documents]
+        hand_texts = [json.dumps(document, indent=2, ensure_ascii=False) for document in by_hand]
+        copies = [_equal_copy(obj) for obj in objects]
+        encoded = [text.encode("utf-8") for text in texts]
+        groups: dict[str, dict[str, Workload]] = {
+            "read text": {
+                "loads(str)": lambda: [loads(t, cls) for t in texts],  # noqa: B023
+                "loads(bytes)": lambda: [loads(b, cls) for b in encoded],  # noqa: B023
+                "loads(str), written by hand": lambda: [loads(t, cls) for t in hand_texts],  # noqa: B023
+            },
+            "read dict": {
+                "from_dict": lambda: [from_dict(d, cls) for d in documents],  # noqa: B023
+                "from_dict, written by hand": lambda: [from_dict(d, cls) for d in by_hand],  # noqa: B023
+            },
+            "write text": {
+                "dumps": lambda: [dumps(obj) for obj in objects],  # noqa: B023
+                "dumps, equal copy": lambda: [dumps(obj) for obj in copies],  # noqa: B023
+            },
+            "write dict": {
+                "to_dict": lambda: [to_dict(obj) for obj in objects],  # noqa: B023
+                "to_dict, equal copy": lambda: [to_dict(obj) for obj in copies],  # noqa: B023
+            },
+        }
+        for workloads in groups.values():
+            medians = compare_many(workloads, items=len(objects), rounds=sizes.rounds)
+            fastest = min(medians.values())
+            for what, seconds in medians.items():
+                ratio = seconds / fastest
+                yield Row(
+                    name=f"{label} {what}",
+                    subject=_us(seconds),
+                    baseline=f"{_us(fastest)} (fastest of its kind)",
+                    ratio=f"{ratio:.2f}x",
+                    target="<= 2x",
+                    verdict=_verdict(ratio <= 2),
+                )
+
+
+def compare_many(workloads: dict[str, Workload], *, items: int, rounds: int) -> dict[str, float]:
+    """Median seconds per item of each workload, run in an order that rotates every round."""
+    names = list(workloads)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for workload in workloads.values():
+        workload()  # warm-up
+    for round_ in range(rounds):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            times[name].append(_timed(workloads[name]) / items)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _by_hand(document: dict[str, Any], cls: type) -> dict[str, Any]:
+    """*document* as a person might write it: no envelope, keys reversed, defaults left out."""
+    defaults = {
+        field.name: serialize.to_dict(field.default)
+        if attrs.has(type(field.default))
+        else _plain(field.default)
+        for field in attrs.fields(cls)
+        if field.default is not attrs.NOTHING
+    }
+    return {
+        key: value
+        for key, value in reversed(document.items())
+        if key not in ("kind", "imnm_format") and not (key in defaults and defaults[key] == value)
+    }
+
+
+def _plain(value: object) -> object:
+    """A default value as the wire format writes it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _equal_copy(obj: Any) -> Any:
+    """An object equal to *obj* but not the same one (nor sharing its fields' objects)."""
+    copy = attrs.evolve(obj)
+    if isinstance(obj, Classification):
+        copy = attrs.evolve(copy, findings=attrs.evolve(obj.findings))
+    assert copy == obj
+    assert copy is not obj
+    return copy
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
 
 
 # --- 3. imnm batch --------------------------------------------------------------------------
@@ -411,8 +642,16 @@ def _bytecode() -> Iterator[dict[str, str]]:
 
 # --- 4. Import cost -------------------------------------------------------------------------
 
+# Each import is timed inside a fresh interpreter, from just before the import
+# statement to just after it: the interpreter's own start-up (the noisiest part
+# of a process) is the same for every side and is left out.  The judged figure
+# is CPU time (the process's own, so time spent waiting for a core another
+# process holds is not counted); the wall time is reported beside it.
+_TIMED_IMPORT = (
+    "import time; w, c = time.perf_counter(), time.process_time(); {}; "
+    "print(time.perf_counter() - w, time.process_time() - c)"
+)
 _IMPORTS = {
-    "nothing": "pass",
     "attrs": "import attrs",
     "attrs, cattrs": "import attrs, cattrs",
     "imnm": "import imnm",
@@ -422,37 +661,59 @@ _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 
 def bench_import(sizes: Sizes) -> Iterator[Row]:
-    """Wall time of fresh interpreters importing imnm and its dependencies."""
+    """Time to import imnm and its dependencies, each in fresh interpreters, in rounds.
+
+    Every round runs one interpreter per import, in an order that rotates from
+    round to round.  A shared machine only ever adds time, so each side's cost
+    is estimated from its fastest rounds: the mean of its fastest quarter (a
+    trimmed mean).  The median of the per-round differences is shown beside it.
+    """
+    names = list(_IMPORTS)
     with _bytecode() as env:
         for code in _IMPORTS.values():  # warm-up: fills the bytecode cache
-            _run_python(code, env=env)
-        times: dict[str, list[float]] = {name: [] for name in _IMPORTS}
+            _run_python(_TIMED_IMPORT.format(code), env=env)
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        wall: dict[str, list[float]] = {name: [] for name in names}
+        start: list[float] = []
         own: list[float] = []
-        for _ in range(sizes.processes):
-            for name, code in _IMPORTS.items():
-                start = time.perf_counter()
-                _run_python(code, env=env)
-                times[name].append(time.perf_counter() - start)
-            own.append(_own_import_time(env))
-    median = {name: statistics.median(values) for name, values in times.items()}
+        for round_ in range(sizes.imports):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                seconds = _run_python(_TIMED_IMPORT.format(_IMPORTS[name]), env=env).split()
+                wall[name].append(float(seconds[0]))
+                cpu[name].append(float(seconds[1]))
+            began = time.perf_counter()
+            _run_python("pass", env=env)
+            start.append(time.perf_counter() - began)
+            if round_ < sizes.processes:
+                own.append(_own_import_time(env))
     # imnm imports attrs alone (not cattrs): both comparisons are shown.
     for baseline, note in (("attrs, cattrs", ""), ("attrs", " (all it imports)")):
-        over = median["imnm"] - median[baseline]
+        over = _fastest(cpu["imnm"]) - _fastest(cpu[baseline])
         yield Row(
-            name=f"import imnm, over import {baseline}{note}",
-            subject=_ms(median["imnm"]),
-            baseline=f"{_ms(median[baseline])} (import {baseline})",
-            ratio=f"{over * 1000:+.1f} ms",
+            name=f"import imnm, over import {baseline}{note}, CPU time",
+            subject=_ms(_fastest(cpu["imnm"])),
+            baseline=f"{_ms(_fastest(cpu[baseline]))} (import {baseline})",
+            ratio=f"{over * 1e3:+.1f} ms (median of rounds {_median_over(cpu, baseline)})",
             target="< +15 ms",
             verdict=_verdict(over < 0.015),
         )
+    yield Row(
+        name="import imnm, over import attrs, wall time",
+        subject=_ms(_fastest(wall["imnm"])),
+        baseline=f"{_ms(_fastest(wall['attrs']))} (import attrs)",
+        ratio=f"{(_fastest(wall['imnm']) - _fastest(wall['attrs'])) * 1e3:+.1f} ms "
+        f"(median of rounds {_median_over(wall, 'attrs')})",
+        target="(reported)",
+        verdict="",
+    )
     loaded = _run_python(
         f"import sys, imnm; print([m for m in {_OPTIONAL!r} if m in sys.modules])"
     ).strip()
     yield Row(
         name="import imnm: imnm's own modules (-X importtime)",
         subject=_ms(statistics.median(own)),
-        baseline=f"{_ms(median['nothing'])} (bare interpreter start)",
+        baseline=f"{_ms(statistics.median(start))} (bare interpreter start)",
         ratio="",
         target="(reported)",
         verdict="",
@@ -467,6 +728,18 @@ def bench_import(sizes: Sizes) -> Iterator[Row]:
     )
 
 
+def _fastest(seconds: Sequence[float]) -> float:
+    """The mean of the fastest quarter of *seconds* (at least one value)."""
+    fastest = sorted(seconds)[: max(1, len(seconds) // 4)]
+    return statistics.fmean(fastest)
+
+
+def _median_over(times: dict[str, list[float]], baseline: str) -> str:
+    """The median of the per-round differences of imnm over *baseline*."""
+    diffs = [a - b for a, b in zip(times["imnm"], times[baseline], strict=True)]
+    return f"{statistics.median(diffs) * 1e3:+.1f} ms"
+
+
 def _own_import_time(env: dict[str, str]) -> float:
     """Seconds spent in imnm's own modules (self time), by ``-X importtime``."""
     report = _run_python("import imnm", options=("-X", "importtime"), env=env)
@@ -476,6 +749,135 @@ def _own_import_time(env: dict[str, str]) -> float:
         if match[4] == "imnm" or match[4].startswith("imnm.")
     )
     return micros / 1e6
+
+
+# --- 5. Cohorts: DuckDB, Spark and imnm batch on one Parquet cohort --------------------------
+
+# Runs a command, then prints its wall time and the peak resident memory of its processes.
+_TIMED = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.stdout)
+"""
+
+# The DuckDB path: one query reads the Parquet cohort, classifies it and writes Parquet.
+_DUCKDB = """
+import sys, duckdb
+from imnm import sql
+relation = sql.classify_duckdb(duckdb.connect(), f"read_parquet('{sys.argv[1]}')")
+relation.select("id, subtype, criteria, error").write_parquet(sys.argv[2])
+"""
+
+# The Spark path, local mode on every core; prints the job's seconds (session start excluded).
+_SPARK = """
+import sys, time
+from pyspark.sql import SparkSession
+spark = (
+    SparkSession.builder.master("local[*]")
+    .config("spark.ui.enabled", "false")
+    .config("spark.driver.host", "127.0.0.1")
+    .config("spark.driver.bindAddress", "127.0.0.1")
+    .config("spark.sql.shuffle.partitions", "2")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+from imnm import sql
+start = time.perf_counter()
+result = sql.classify_spark(spark.read.parquet(sys.argv[1]))
+result.select("id", "subtype", "criteria", "error").write.mode("overwrite").parquet(sys.argv[2])
+print(time.perf_counter() - start)
+spark.stop()
+"""
+
+
+def write_cohort(folder: Path, rows: int) -> tuple[Path, Path]:
+    """The same *rows* random findings (with ids) as Parquet and as CSV, written by DuckDB."""
+    import duckdb
+
+    cells = ", ".join(
+        f"{list(values)!r}[1 + floor(random() * {len(values)})::INTEGER] AS {name}"
+        for name, values in ((c.name, c.values) for c in cohort.COLUMNS)
+    )
+    connection = duckdb.connect()
+    connection.execute("SELECT setseed(0.15)")
+    connection.execute(
+        f"CREATE TABLE rows AS SELECT 'p' || i AS id, {cells} FROM range({rows}) AS r(i)"
+    )
+    parquet, text = folder / "cohort.parquet", folder / "cohort.csv"
+    connection.execute(f"COPY rows TO '{parquet}' (FORMAT parquet)")
+    connection.execute(f"COPY rows TO '{text}' (FORMAT csv, HEADER)")
+    return parquet, text
+
+
+def _timed_command(command: Sequence[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak MB and standard output of *command* in a fresh process."""
+    first, *rest = _run_python(_TIMED, *command, env=env).split("\n", 2)
+    seconds, peak_kib = first.split()
+    return float(seconds), int(peak_kib) / 1024, rest[0] if rest else ""
+
+
+def bench_cohorts(sizes: Sizes) -> Iterator[Row]:
+    """One Parquet cohort through DuckDB, Spark (local) and ``imnm batch`` (Parquet and CSV)."""
+    rows = sizes.cohort_rows
+    script = shutil.which("imnm", path=str(Path(sys.executable).parent))
+    if script is None:
+        yield Row(
+            name="Cohorts: DuckDB, Spark, imnm batch",
+            subject="not run: no `imnm` console script beside this Python",
+            baseline="",
+            ratio="",
+            target=">= 20x; < 1 GB",
+            verdict="not measured",
+        )
+        return
+    with tempfile.TemporaryDirectory(prefix="imnm-bench-") as name, _bytecode() as env:
+        folder = Path(name)
+        parquet, text = write_cohort(folder, rows)
+        python = [sys.executable, "-c"]
+        duck_s, duck_mb, _ = _timed_command(
+            [*python, _DUCKDB, str(parquet), str(folder / "d.parquet")], env
+        )
+        batch_s, batch_mb, _ = _timed_command(
+            [script, "batch", str(parquet), str(folder / "b.parquet")], env
+        )
+        csv_s, csv_mb, _ = _timed_command([script, "batch", str(text), str(folder / "b.csv")], env)
+        java = shutil.which("java") is not None
+        if java:
+            total_s, spark_mb, out = _timed_command(
+                [*python, _SPARK, str(parquet), str(folder / "s")], env
+            )
+            spark_s = float(out.split()[-1])
+    duck, batch, csv_rate = rows / duck_s, rows / batch_s, rows / csv_s
+    yield Row(
+        name=f"DuckDB path, {rows:,} Parquet rows (`classify_duckdb` to Parquet)",
+        subject=f"{duck:,.0f} rows/s; peak {duck_mb:.0f} MB",
+        baseline=f"{batch:,.0f} rows/s (`imnm batch`, Parquet)",
+        ratio=f"{duck / batch:.1f}x",
+        target=">= 20x; < 1 GB",
+        verdict=_verdict(duck / batch >= 20 and duck_mb < 1024),
+    )
+    if java:
+        yield Row(
+            name=f"Spark local path, {rows:,} Parquet rows (`classify_spark` to Parquet)",
+            subject=(
+                f"{rows / spark_s:,.0f} rows/s (job); {rows / total_s:,.0f} rows/s with "
+                f"start-up; peak {spark_mb:.0f} MB"
+            ),
+            baseline=f"{batch:,.0f} rows/s (`imnm batch`, Parquet)",
+            ratio=f"{rows / spark_s / batch:.1f}x",
+            target="(reported)",
+            verdict="",
+        )
+    yield Row(
+        name=f"`imnm batch`, {rows:,} rows, Parquet in and out",
+        subject=f"{batch:,.0f} rows/s; peak {batch_mb:.0f} MB",
+        baseline=f"{csv_rate:,.0f} rows/s (CSV in and out); peak {csv_mb:.0f} MB",
+        ratio=f"{batch / csv_rate:.2f}x",
+        target=">= 1x (the CSV rate)",
+        verdict=_verdict(batch >= csv_rate),
+    )
 
 
 # --- Report ---------------------------------------------------------------------------------
@@ -531,8 +933,10 @@ def table(rows: Sequence[Row]) -> str:
 BENCHMARKS = {
     "classify": bench_classify,
     "json": bench_round_trip,
+    "paths": bench_paths,
     "batch": bench_batch,
     "import": bench_import,
+    "cohorts": bench_cohorts,
 }
 
 

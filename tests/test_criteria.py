@@ -61,6 +61,23 @@ def test_an_antibody_without_a_catalog_autoantibody_must_be_named() -> None:
         )
 
 
+def test_the_serology_rules_words_name_every_antibody_they_read() -> None:
+    # The rules' descriptions are prose: this keeps their lists of antibodies in
+    # step with the table (a new row fails here until the wording names it).
+    def says(criterion: Criterion, antibodies: Iterable[Antibody]) -> None:
+        for antibody in antibodies:
+            assert antibody.name.lower() in criterion.description.lower(), (
+                criterion.id,
+                antibody.name,
+            )
+
+    defining = [a for a in ANTIBODIES if a.subtype is not None]
+    for antibody in ANTIBODIES:
+        says(antibody.criterion, defining if antibody.subtype is None else ANTIBODIES)
+    for criterion_id in ("seronegative-serology", "incomplete-serology"):
+        says(get_criterion(criterion_id), defining)
+
+
 def test_the_derived_tables_iterate_the_antibody_table() -> None:
     assert tuple((a.field, a.next_step_if_untested) for a in ANTIBODIES) == UNTESTED_SEROLOGY_STEPS
     assert criteria._serology_rules(ANTIBODIES) == SEROLOGY_RULES

@@ -16,6 +16,7 @@ import pytest
 
 import imnm
 from imnm import catalog, criteria
+from imnm.classifier import CriteriaStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -153,11 +154,13 @@ def test_classifier_page_tabulates_every_antibody_test(site_dir: Path) -> None:
 def test_classifier_flowchart_has_a_branch_for_every_serology_rule(site_dir: Path) -> None:
     page = read(site_dir, "concepts/classifier")
     chart = "".join(page.mermaid)
-    assert chart.startswith("flowchart")
+    assert "\nflowchart TD\n" in chart
     for rule in criteria.SEROLOGY_RULES:
-        assert f'-->|"{rule.criterion.title}"|' in chart
+        assert f'{{{{"{rule.criterion.title}?"}}}} -->|yes|' in chart
     for requirement in criteria.REQUIREMENTS:
         assert requirement.criterion.title in chart
+    for status in CriteriaStatus:
+        assert f"criteria: {status.value}" in chart
 
 
 def test_about_page_cites_the_library_version_and_every_source(site_dir: Path) -> None:

@@ -374,7 +374,9 @@ def test_imnm_as_a_disease_is_accepted_and_other_content_is_listed() -> None:
             "$.phenotypicFeatures[0].type.label: must be a non-empty string; got None",
         ),
         (
-            packet_with({"type": {"id": "HP:0003701", "label": "x", "iri": "y"}}),
+            packet_with(
+                {"type": {"id": "HP:0003701", "label": "Proximal muscle weakness", "iri": "y"}}
+            ),
             "$.phenotypicFeatures[0].type.iri: not a field here in a GA4GH Phenopacket v2",
         ),
         (

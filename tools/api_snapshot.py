@@ -62,6 +62,10 @@ If the change is intended:
      - Deprecated: a name that still works but warns (imnm._deprecation) -> minor release.
      - Removed / renamed: a major release, and only after one release in which the old
        name raised a DeprecationWarning pointing to its replacement.
+  3. If a "schema" line changed other than a description, the wire format changed: run
+     `python tools/format_fingerprint.py` and do what it says (a released format version
+     needs a new serialize.FORMAT_VERSION, an upgrade step and golden files; see
+     "Changing the format" in docs/wire-format.md).
 See "Versioning and stability" in README.md.
 """
 

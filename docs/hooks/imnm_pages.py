@@ -9,13 +9,15 @@ the code.  An unknown marker fails the build.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterator
 
+import try_it
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import imnm
@@ -30,6 +32,7 @@ _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
 _REFERENCES_PAGE = "knowledge/references.md"
 _FORMS_PAGE = "knowledge/forms.md"
 _CLASSIFIER_PAGE = "concepts/classifier.md"
+_DISCLAIMER = "imnm informs; it does not diagnose. Findings are for a clinician to interpret."
 
 Renderer = Callable[[str], str]
 
@@ -53,7 +56,35 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return _MARKER.sub(expand, markdown)
 
 
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the "Try it" page's data, once proven equal to the library's answers.
+
+    Raises:
+        PluginError: The data disagrees with :func:`imnm.classify` somewhere.
+    """
+    content = json.dumps(try_it.enmc_data(_short), separators=(",", ":"))
+    try:
+        try_it.check_enmc(json.loads(content))
+    except ValueError as error:
+        raise PluginError(f"{try_it.ENMC_ASSET}: {error}") from error
+    files.append(File.generated(config, try_it.ENMC_ASSET, content=content))
+    return files
+
+
 # --- helpers -----------------------------------------------------------------
+
+
+def _url(from_uri: str, to_path: str) -> str:
+    """The URL of *to_path* (relative to the site root) as raw HTML on the page *from_uri* needs it.
+
+    Markdown links are rewritten by MkDocs; raw HTML is not, so it needs the
+    built page's own depth (directory URLs: ``a/b.md`` is served as ``a/b/``).
+    """
+    path = posixpath.splitext(from_uri)[0]
+    if posixpath.basename(path) == "index":
+        path = posixpath.dirname(path)
+    depth = path.count("/") + 1 if path else 0
+    return "../" * depth + to_path
 
 
 def _link(from_uri: str, to_uri: str, anchor: str) -> str:
@@ -350,29 +381,33 @@ def _mermaid_label(text: str) -> str:
 
 
 def _flowchart(_from_uri: str) -> str:
-    lines = [
-        "flowchart TD",
-        f"    findings([{_mermaid_label('Findings')}]) --> serology{{"
-        f"{_mermaid_label('Which serology rule matches?')}}}",
-    ]
-    requirement_nodes: dict[tuple[str, ...], str] = {}
-    for index, rule in enumerate(criteria.SEROLOGY_RULES):
+    # The serology rules as a column of questions, in the order the classifier tries
+    # them (the first that matches decides; exactly one does), each row a question and
+    # its answer side by side: narrow enough that labels keep their size on the page.
+    rules = criteria.SEROLOGY_RULES
+    # At its own size (not shrunk to the page: docs/assets/diagrams.css lets a
+    # narrow screen scroll it sideways instead).
+    size = '%%{init: {"flowchart": {"useMaxWidth": false}}}%%'
+    lines = [size, "flowchart TD", "    findings([" + _mermaid_label("Findings") + "]) --> row0"]
+    for index, rule in enumerate(rules):
         outcome = rule.outcome.value.replace("_", " ")
-        result = f"{_subtype_name(rule.subtype)} (serology rule {outcome})"
-        lines.append(
-            f"    serology -->|{_mermaid_label(rule.criterion.title)}| "
-            f"result{index}[{_mermaid_label(result)}]"
-        )
-        applicable = tuple(
+        checks = "; ".join(
             req.criterion.title for req in criteria.REQUIREMENTS if req.applies_to(rule.subtype)
         )
-        node = requirement_nodes.setdefault(applicable, f"requirements{len(requirement_nodes)}")
-        lines.append(f"    result{index} --> {node}")
-    for applicable, node in requirement_nodes.items():
-        label = "Check: " + ", ".join(applicable)
-        lines.append(f"    {node}[{_mermaid_label(label)}] --> status")
+        result = f"{_subtype_name(rule.subtype)} (serology rule {outcome}). Check: {checks}"
+        lines += [
+            f"    subgraph row{index} [{_mermaid_label(f'Serology rule {index + 1}')}]",
+            "        direction LR",
+            f"        rule{index}{{{{{_mermaid_label(rule.criterion.title + '?')}}}}} -->|yes| "
+            f"result{index}[{_mermaid_label(result)}]",
+            "    end",
+        ]
+        if index + 1 < len(rules):
+            lines.append(f"    row{index} -->|no| row{index + 1}")
     # The status is not a table: it mirrors imnm.classifier, which combines the outcomes.
-    lines += [
+    status = [
+        size,
+        "flowchart TD",
         f"    status{{{_mermaid_label('Outcomes of every rule evaluated')}}}",
         f"    status -->|{_mermaid_label('any rule not satisfied')}| "
         f"not_met([{_mermaid_label('criteria: ' + CriteriaStatus.NOT_MET.value)}])",
@@ -381,7 +416,27 @@ def _flowchart(_from_uri: str) -> str:
         f"    status -->|{_mermaid_label('otherwise')}| "
         f"insufficient([{_mermaid_label('criteria: ' + CriteriaStatus.INSUFFICIENT_DATA.value)}])",
     ]
-    return "```mermaid\n" + "\n".join(lines) + "\n```"
+    return (
+        "```mermaid\n" + "\n".join(lines) + "\n```\n\n"
+        "Then the status, from the serology rule's outcome and those of its checks:\n\n"
+        "```mermaid\n" + "\n".join(status) + "\n```"
+    )
+
+
+# --- the "Try it" page ------------------------------------------------------------
+
+
+def _try_it(from_uri: str) -> str:
+    links = {
+        "asset": try_it.ENMC_ASSET,
+        "script": try_it.SCRIPT,
+        "stylesheet": try_it.STYLESHEET,
+        "references": "knowledge/references/",
+        "forms": "knowledge/forms/",
+    }
+    return try_it.enmc_form(
+        {name: _url(from_uri, path) for name, path in links.items()}, _DISCLAIMER
+    )
 
 
 def _unconfirmed(from_uri: str) -> str:
@@ -417,5 +472,6 @@ _RENDERERS: dict[str, Renderer] = {
     "references": _references,
     "source-page": _source_page,
     "subtypes": _subtypes,
+    "try-it": _try_it,
     "unconfirmed": _unconfirmed,
 }

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 from . import catalog, criteria
 from .classifier import Classification, CriteriaStatus, RuleResult, classify, classify_many
 from .criteria import Criterion, Outcome
-from .errors import ImnmError, InvalidFindings, InvalidPayload, InvalidValue, UnknownId
+from .errors import (
+    ImnmError,
+    InvalidFindings,
+    InvalidPayload,
+    InvalidValue,
+    UnknownId,
+    UnsupportedType,
+)
 from .findings import Biopsy, Findings, Presence, Serology
 from .model import (
     Autoantibody,
@@ -68,6 +75,7 @@ __all__ = [
     "Subtype",
     "Therapy",
     "UnknownId",
+    "UnsupportedType",
     "__version__",
     "catalog",
     "classify",

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ._shown import bounded_repr
 from .errors import InvalidValue
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -62,13 +63,24 @@ with_schema(optional_text, **_NON_EMPTY)
 
 
 def matches(pattern: re.Pattern[str], expected: str) -> Validator:
-    """Accept a string that fully matches *pattern*, described as *expected*."""
+    """Accept a string that fully matches *pattern* (read as ASCII), described as *expected*."""
+    pattern = re.compile(pattern.pattern, pattern.flags | re.ASCII)
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, str) or pattern.fullmatch(value) is None:
             raise InvalidValue(attribute.name, value, f"must be {expected}")
 
-    return with_schema(check, pattern=f"^(?:{pattern.pattern})$")
+    return with_schema(check, pattern=schema_pattern(pattern.pattern))
+
+
+def schema_pattern(pattern: str) -> str:
+    r"""*pattern* (ASCII) as a JSON Schema pattern that matches what ``fullmatch`` does.
+
+    JSON Schema searches, so the pattern is anchored.  Its regular expressions
+    are ECMA-262's, where ``$`` is the end of the string and ``\d`` is ``[0-9]``
+    (:func:`matches` reads its pattern as ASCII, as ECMA-262 does).
+    """
+    return f"^(?:{pattern})$"
 
 
 def instance_of(cls: type | tuple[type, ...], expected: str) -> Validator:
@@ -133,11 +145,32 @@ def frozenset_of(choices: frozenset[str], expected: str) -> Validator:
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, frozenset):
             raise InvalidValue(attribute.name, value, f"must be a frozenset of {expected}")
-        unknown = sorted(str(item) for item in value if item not in choices)
+        unknown = [item for item in value if item not in choices]
         if unknown:
             valid = ", ".join(sorted(choices))
+            shown = ", ".join(bounded_repr(item) for item in unknown[:3])
+            more = ", ..." if len(unknown) > 3 else ""
             raise InvalidValue(
-                attribute.name, value, f"holds unknown {expected} {unknown}; valid: {valid}"
+                attribute.name, value, f"holds unknown {expected} [{shown}{more}]; valid: {valid}"
             )
 
     return with_schema(check, items={"enum": sorted(choices)}, uniqueItems=True)
+
+
+def check_all(instance: object) -> None:
+    """Run every field validator of the attrs *instance*, and of the attrs instances it holds.
+
+    Called explicitly, the validators run even when attrs' validators are
+    switched off (``attrs.validators.set_disabled(True)``), for the places
+    where a wrong-typed value must not pass.
+
+    Raises:
+        InvalidValue: A field holds a value its validator refuses.
+    """
+    for field in attrs.fields(type(instance)):  # type: ignore[arg-type]
+        value = getattr(instance, field.name)
+        if field.validator is not None:
+            field.validator(instance, field, value)
+        for item in value if isinstance(value, (tuple, frozenset)) else (value,):
+            if attrs.has(type(item)):
+                check_all(item)

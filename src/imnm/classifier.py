@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from . import _validators as v
+from ._shown import bounded_repr
 from .criteria import (
     ANTIBODIES,
     NOTE_RULES,
@@ -26,8 +27,9 @@ from .criteria import (
     Antibody,
     Criterion,
     Outcome,
+    SerologyRule,
 )
-from .errors import InvalidFindings
+from .errors import InvalidFindings, InvalidValue
 from .findings import Findings, Serology
 from .model import Reference, Statement, Subtype
 
@@ -164,21 +166,34 @@ def classify(findings: Findings) -> Classification:
         >>> result.summary
         'Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy'
     """
-    try:
-        return _memo[findings]
-    except (KeyError, TypeError):  # TypeError: unhashable, so not Findings either
-        pass
-    if not isinstance(findings, Findings):
+    # Only Findings itself reaches the memo: a subclass may hash and compare as
+    # it likes, so it could poison an entry or grow the memo without bound.
+    exact = type(findings) is Findings
+    # With validators off, a Findings may hold a value that merely compares
+    # equal to a valid one: it is checked before any look-up.
+    if exact and not attrs.validators.get_disabled():
+        try:
+            return _memo[findings]
+        except KeyError:
+            pass
+    elif not isinstance(findings, Findings):
         raise InvalidFindings(
-            f"classify() takes a Findings; got {type(findings).__name__}: {findings!r}"
+            f"classify() takes a Findings; got {type(findings).__name__}: {bounded_repr(findings)}"
         )
     try:
         # Validators can be switched off globally (attrs.validators.set_disabled),
-        # so check again rather than misread a wrong-typed value.
-        attrs.validate(findings)
-    except (ValueError, TypeError) as error:
+        # which switches off attrs.validate too: run each one explicitly rather
+        # than misread a wrong-typed value.
+        v.check_all(findings)
+    except InvalidValue as error:
         raise InvalidFindings(f"invalid Findings: {error}") from error
+    if not exact:
+        # Read a subclass's values into Findings itself, memo and all.
+        return classify(Findings(**{name: getattr(findings, name) for name in _FIELD_NAMES}))
     return _memo.setdefault(findings, _evaluate(findings))
+
+
+_FIELD_NAMES = tuple(field.name for field in attrs.fields(Findings))
 
 
 def classify_many(findings: Iterable[Findings]) -> Iterator[Classification]:
@@ -187,11 +202,14 @@ def classify_many(findings: Iterable[Findings]) -> Iterator[Classification]:
     Raises:
         InvalidFindings: When the iteration reaches an item that is not valid findings.
     """
-    return map(classify, findings)
+    # A generator, not map(): an error that an item raises always reaches the
+    # caller; it can never pass for the end of the stream.
+    for item in findings:
+        yield classify(item)
 
 
 def _evaluate(findings: Findings) -> Classification:
-    serology = next(rule for rule in SEROLOGY_RULES if rule.matches(findings))
+    serology = _first_serology_rule(findings)
     subtype = serology.subtype
     explanation = [
         RuleResult(
@@ -239,6 +257,14 @@ def _evaluate(findings: Findings) -> Classification:
         next_steps=tuple(next_steps),
         notes=notes,
     )
+
+
+def _first_serology_rule(findings: Findings) -> SerologyRule:
+    for rule in SEROLOGY_RULES:
+        if rule.matches(findings):
+            return rule
+    # The rules cover every valid findings (a test checks all 6,561).
+    raise InvalidFindings(f"no serology rule matches {bounded_repr(findings)}")  # pragma: no cover
 
 
 def _serology_detail(findings: Findings, antibodies: tuple[Antibody, ...] = ANTIBODIES) -> str:

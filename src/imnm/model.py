@@ -51,11 +51,13 @@ _CURIE = re.compile(rf"(?P<prefix>{_CURIE_PREFIX}):(?P<local>{_CURIE_LOCAL})", r
 # The same rule as one regular expression, for the JSON Schema: a known prefix
 # with its local-id shape, or any other prefix with any local id.
 _KNOWN_PREFIXES = "|".join(map(re.escape, _CURIE_LOCAL_IDS))
-_CURIE_SCHEMA_PATTERN = "^(?:{}|(?!(?:{}):){}:{})$".format(
-    "|".join(f"{re.escape(p)}:(?:{shape.pattern})" for p, shape in _CURIE_LOCAL_IDS.items()),
-    _KNOWN_PREFIXES,
-    _CURIE_PREFIX,
-    _CURIE_LOCAL,
+_CURIE_SCHEMA_PATTERN = v.schema_pattern(
+    "{}|(?!(?:{}):){}:{}".format(
+        "|".join(f"{re.escape(p)}:(?:{shape.pattern})" for p, shape in _CURIE_LOCAL_IDS.items()),
+        _KNOWN_PREFIXES,
+        _CURIE_PREFIX,
+        _CURIE_LOCAL,
+    )
 )
 
 

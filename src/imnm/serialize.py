@@ -37,9 +37,8 @@ import json
 import operator
 import re
 import types
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import accumulate
+from itertools import islice
 from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
@@ -55,11 +54,13 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _json_converter
 
-from . import catalog, criteria
+from . import _json, catalog, criteria
+from . import _validators as v
 from ._schema import document_schema
+from ._shown import bounded_text, shown
 from .classifier import Classification
 from .criteria import Criterion
-from .errors import InvalidPayload, InvalidValue, UnknownId
+from .errors import InvalidPayload, InvalidValue, UnknownId, UnsupportedType
 from .findings import Findings
 from .model import (
     Autoantibody,
@@ -89,9 +90,9 @@ T = TypeVar("T")
 
 FORMAT_VERSION: Final = 1
 """The wire format version that :func:`dumps` writes and :func:`loads` reads up to."""
-MAX_DOCUMENT_SIZE: Final = 1024 * 1024
+MAX_DOCUMENT_SIZE: Final = _json.MAX_DOCUMENT_SIZE
 """The longest document :func:`loads` reads: 1 MiB (bytes, or characters for ``str``)."""
-MAX_DEPTH: Final = 32
+MAX_DEPTH: Final = _json.MAX_DEPTH
 """The deepest nesting of arrays and objects :func:`loads` reads.
 
 The deepest valid document (the catalog) nests 8 levels.
@@ -162,9 +163,15 @@ def to_dict(obj: object) -> dict[str, Any]:
     """*obj* as a document of JSON values (dicts, lists, strings, ints, bools, None).
 
     Raises:
-        TypeError: *obj* is not of a type the wire format holds.
+        UnsupportedType: *obj* is not of a type the wire format holds.
+        InvalidValue: *obj* holds a value its field does not accept (only
+            possible when attrs validators are switched off, when every
+            value is checked here instead).
     """
     kind = _kind(type(obj))
+    if attrs.validators.get_disabled():
+        # Built without its validators, obj may hold anything: check it here.
+        v.check_all(obj)
     return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
 
 
@@ -172,7 +179,10 @@ def dumps(obj: object) -> str:
     """*obj* as a JSON document (compact, UTF-8 text, keys in attribute order).
 
     Raises:
-        TypeError: *obj* is not of a type the wire format holds.
+        UnsupportedType: *obj* is not of a type the wire format holds.
+        InvalidValue: *obj* holds a value its field does not accept (only
+            possible when attrs validators are switched off, when every
+            value is checked here instead).
     """
     return _ENCODER.encode(to_dict(obj))
 
@@ -183,11 +193,11 @@ def from_dict(data: object, cls: type[T]) -> T:
     Raises:
         InvalidPayload: The document is not a valid *cls* document; the error
             lists every problem with its JSON path.
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     kind = _kind(cls)
     if not isinstance(data, dict):
-        raise InvalidPayload([f"$: expected an object; got {_show(data)}"])
+        raise InvalidPayload([f"$: expected an object; got {shown(data)}"])
     body = dict(data)
     version = _check_envelope(body, kind)
     for step in range(version, FORMAT_VERSION):
@@ -206,7 +216,8 @@ def from_dict(data: object, cls: type[T]) -> T:
     try:
         result: T = _converter().structure(body, cls)
     except Exception as error:  # every failure is reported as a problem of the payload
-        raise InvalidPayload(list(_problems(error, "$"))) from None
+        problems = _problems(error, "$")
+        raise InvalidPayload(list(islice(problems, InvalidPayload.MAX_PROBLEMS + 1))) from None
     return result
 
 
@@ -222,10 +233,10 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         InvalidPayload: The text is not a valid *cls* document: too long or
             deep, not UTF-8, malformed JSON, or a document :func:`from_dict`
             refuses.  The error lists every problem with its JSON path.
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     _kind(cls)
-    return from_dict(_parse(text), cls)
+    return from_dict(_json.parse(text), cls)
 
 
 def json_schema(cls: type) -> dict[str, Any]:
@@ -235,7 +246,7 @@ def json_schema(cls: type) -> dict[str, Any]:
     for readers in other languages.
 
     Raises:
-        TypeError: *cls* is not a type the wire format holds.
+        UnsupportedType: *cls* is not a type the wire format holds.
     """
     _kind(cls)
     return copy.deepcopy(_schema(cls))
@@ -273,91 +284,40 @@ def _kind(cls: object) -> str:
     try:
         return _KINDS[cls]  # type: ignore[index]
     except (KeyError, TypeError):  # TypeError: not even hashable
-        names = ", ".join(sorted(tp.__name__ for tp in _KINDS))
-        raise TypeError(f"the wire format holds {names}; got {cls!r}") from None
+        raise UnsupportedType(cls, tuple(sorted(tp.__name__ for tp in _KINDS))) from None
 
 
 def _check_envelope(body: dict[str, Any], kind: str) -> int:
     """Remove ``kind`` and ``imnm_format`` from *body*; return the format version."""
     problems = []
     found = body.pop("kind", kind)
-    if found != kind:
-        problems.append(f"$.kind: expected {_show(kind)}; got {_show(found)}")
-    version = body.pop("imnm_format", FORMAT_VERSION)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(
-            f"$.imnm_format: expected a format version (1 or more); got {_show(version)}"
-        )
+    if not (isinstance(found, str) and found == kind):
+        problems.append(f"$.kind: expected {shown(kind)}; got {shown(found)}")
+    given = body.pop("imnm_format", FORMAT_VERSION)
+    version = _integer(given)
+    if version is None or version < 1:
+        problems.append(f"$.imnm_format: expected a format version (1 or more); got {shown(given)}")
     elif version > FORMAT_VERSION:
         problems.append(
             f"$.imnm_format: format version {version} is newer than this imnm reads "
             f"(up to {FORMAT_VERSION}); upgrade imnm"
         )
-    if problems:
+    if problems or version is None:
         raise InvalidPayload(problems)
-    return int(version)
+    return version
 
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+def _integer(value: object) -> int | None:
+    """*value* as an integer if it is one in JSON's data model, else None.
 
-
-def _parse(text: object) -> object:
-    if isinstance(text, (bytes, bytearray)):
-        _check_size(len(text), "bytes")
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidPayload(
-                [f"$: not UTF-8 text: {error.reason} at byte {error.start}"]
-            ) from None
-    elif not isinstance(text, str):
-        raise InvalidPayload([f"$: expected JSON text (str or bytes); got {_show(text)}"])
-    else:
-        _check_size(len(text), "characters")
-    _check_depth(text)
-    try:
-        return _DECODER.decode(text)
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise InvalidPayload([f"$: malformed JSON: {error.msg} ({where})"]) from None
-    except ValueError as error:  # a duplicate key, NaN, or an integer too long to read
-        raise InvalidPayload([f"$: malformed JSON: {error}"]) from None
-
-
-def _check_size(size: int, unit: str) -> None:
-    if size > MAX_DOCUMENT_SIZE:
-        raise InvalidPayload(
-            [f"$: the document is {size} {unit} long; the limit is {MAX_DOCUMENT_SIZE}"]
-        )
-
-
-def _check_depth(text: str) -> None:
-    # A document cannot nest deeper than it has brackets: most are checked by
-    # two C-speed counts.  Otherwise brackets inside strings are dropped first.
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    depth = max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
-    if depth > MAX_DEPTH:
-        raise InvalidPayload([f"$: the document nests deeper than {MAX_DEPTH} levels"])
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) < len(pairs):
-        # Parsers differ on which of two equal keys wins: refuse rather than guess.
-        counts = Counter(key for key, _ in pairs)
-        duplicate = next(key for key, count in counts.items() if count > 1)
-        raise ValueError(f"duplicate key {_show(duplicate)}")
-    return result
-
-
-def _constant(name: str) -> object:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-_DECODER: Final = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+    As in JSON Schema, a number with a zero fractional part (``2018.0``) is an
+    integer; ``true`` is not.
+    """
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return None
 
 
 # --- The converter's hooks --------------------------------------------------------
@@ -390,7 +350,7 @@ def _strict_converter(*, detailed: bool) -> JsonConverter:
 
 def _structure_str(value: object, _: object) -> str:
     if not isinstance(value, str):
-        raise _Problem(f"expected a string; got {_show(value)}")
+        raise _Problem(f"expected a string; got {shown(value)}")
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -400,14 +360,15 @@ def _structure_str(value: object, _: object) -> str:
 
 
 def _structure_int(value: object, _: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _Problem(f"expected an integer; got {_show(value)}")
-    return value
+    integer = _integer(value)
+    if integer is None:
+        raise _Problem(f"expected an integer; got {shown(value)}")
+    return integer
 
 
 def _structure_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
-        raise _Problem(f"expected true or false; got {_show(value)}")
+        raise _Problem(f"expected true or false; got {shown(value)}")
     return value
 
 
@@ -415,8 +376,8 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     members = _members(cls)
     if isinstance(value, str) and value in members:
         return members[value]
-    expected = ", ".join(_show(value) for value in members)
-    raise _Problem(f"expected one of {expected}; got {_show(value)}")
+    expected = ", ".join(shown(value) for value in members)
+    raise _Problem(f"expected one of {expected}; got {shown(value)}")
 
 
 @functools.cache
@@ -453,7 +414,7 @@ def _structure_collection(tp: Any, converter: BaseConverter) -> Callable[[object
 
         def structure_fast(value: object, _: object) -> Any:
             if not isinstance(value, list):
-                raise _Problem(f"expected an array; got {_show(value)}")
+                raise _Problem(f"expected an array; got {shown(value)}")
             items = [structure_item(element, item_type) for element in value]
             if not unique:
                 return tuple(items)
@@ -466,16 +427,18 @@ def _structure_collection(tp: Any, converter: BaseConverter) -> Callable[[object
 
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, list):
-            raise _Problem(f"expected an array; got {_show(value)}")
+            raise _Problem(f"expected an array; got {shown(value)}")
         items: list[Any] = []
         seen: set[Any] = set()
         errors: list[Exception] = []
         for index, element in enumerate(value):
+            if len(errors) > InvalidPayload.MAX_PROBLEMS:
+                break  # no more will be listed: stop the work here
             try:
                 item = structure_item(element, item_type)
                 if unique:
                     if item in seen:
-                        raise _Problem(f"duplicate item {_show(element)}")
+                        raise _Problem(f"duplicate item {shown(element)}")
                     seen.add(item)
                 items.append(item)
             except Exception as error:
@@ -514,7 +477,7 @@ def _structure_attrs(cls: type, converter: BaseConverter) -> Callable[[object, o
 
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, dict):
-            raise _Problem(f"expected an object; got {_show(value)}")
+            raise _Problem(f"expected an object; got {shown(value)}")
         return structure_dict(value, cls)
 
     return structure
@@ -538,7 +501,7 @@ def _validated(
             validator(None, field, result)
         except InvalidValue as error:
             subpath = error.field.removeprefix(field.name)  # e.g. "[2]" for an item
-            raise _Problem(f"{error.reason}; got {_show(error.value)}", subpath) from None
+            raise _Problem(f"{error.reason}; got {shown(error.value)}", subpath) from None
         return result
 
     return structure_and_validate
@@ -547,7 +510,7 @@ def _validated(
 def _structure_by_id(get: Callable[[str], Any]) -> Callable[[object, object], Any]:
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, str):
-            raise _Problem(f"expected an id (a string); got {_show(value)}")
+            raise _Problem(f"expected an id (a string); got {shown(value)}")
         try:
             return get(value)
         except UnknownId as error:
@@ -577,7 +540,7 @@ def _problems(error: BaseException, path: str) -> Iterator[str]:
     elif isinstance(error, KeyError):  # cattrs reads a required key that is not there
         yield f"{path}: required key is missing"
     else:
-        yield f"{path}: could not be read ({type(error).__name__}: {error})"
+        yield f"{path}: could not be read ({type(error).__name__}: {bounded_text(error)})"
 
 
 def _step(error: BaseException) -> str:
@@ -599,17 +562,4 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _key(key: object) -> str:
     if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
         return f".{key}"
-    return f"[{_show(key)}]"
-
-
-def _show(value: object) -> str:
-    """*value* as a short JSON-like phrase for a message; never recurses into it."""
-    if value is None or isinstance(value, (bool, str)):
-        shown = json.dumps(value, ensure_ascii=False)
-        return shown if len(shown) <= 60 else shown[:56] + '..."'
-    if isinstance(value, int) and abs(value) < 10**18:
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    names = {list: "an array", dict: "an object", int: "a very large integer"}
-    return names.get(type(value), f"a {type(value).__name__}")
+    return f"[{shown(key)}]"

@@ -122,7 +122,7 @@ def test_json_lines_read_objects_keyed_by_field() -> None:
 @pytest.mark.parametrize(
     ("line", "field", "message"),
     [
-        ("{not json", None, "bad JSON"),
+        ("{not json", None, "malformed JSON"),
         ("[1, 2]", None, "expected a JSON object"),
         ('{"anti_srp": null}', "anti_srp", "got null"),
         ('{"anti_srp": ["positive"]}', "anti_srp", "got an array"),

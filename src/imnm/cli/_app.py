@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import os
+import secrets
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,9 +23,10 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
-from .. import serialize
+from .. import serialize, sql
 from .._docstrings import attribute_docs
 from ..classifier import classify as classify_findings
+from ..cohort import TABLE_COLUMNS, decision_table
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
 from ._batch import (
@@ -36,7 +40,6 @@ from ._batch import (
 from ._fields import FIELDS, findings_from_cells
 from ._output import FORMATS, RowWriter, format_for, open_writer
 from ._styles import CLASSIFY_STYLES, SHOW_STYLES, TOPICS, Medium, Options, Style, json_text
-from ._table import TABLE_COLUMNS, decision_table
 from ._words import expected, fold, plural
 
 __all__ = ["EXAMPLE", "cli"]
@@ -57,6 +60,8 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 T = TypeVar("T")
 # Big enough that a batch run does not spend its time in write() calls.
 _BUFFER = 1 << 16
+# The exit status after an interrupt (SIGINT), as shells give: 128 + 2.
+_INTERRUPTED = 130
 # How many rows pass between two updates of the progress bar.
 _PROGRESS_EVERY = 1 << 13
 
@@ -87,6 +92,10 @@ class _Group(click.Group):
                 sys.stdout.flush()  # a closed pipe shows here at the latest
         except ImnmError as error:
             raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            # Every output file is written all at once or not at all (_output).
+            click.echo("imnm: interrupted; no output file was written or changed", err=True)
+            ctx.exit(_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`imnm ... | head`): stop quietly, as standard tools do.
             _silence_stdout()
@@ -235,6 +244,18 @@ def _emit(style: Style[T], subject: T, options: Options, indent: bool | None) ->
         _console().print(Markdown(product))
 
 
+def _in_utc_range(moment: dt.datetime | None) -> dt.datetime | None:
+    # A phenopacket states the moment in UTC: one that UTC cannot hold is a usage error.
+    if moment is not None and moment.tzinfo is not None:
+        try:
+            moment.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise click.BadParameter(
+                f"{moment.isoformat()} is outside the years 1 to 9999 in UTC"
+            ) from None
+    return moment
+
+
 @cli.command()
 @click.argument("document", type=click.File("rb"), required=False)
 @click.option("--example", is_flag=True, help="Start from a built-in, made-up case.")
@@ -248,6 +269,7 @@ def _emit(style: Style[T], subject: T, options: Options, indent: bool | None) ->
 @click.option(
     "--created",
     type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    callback=lambda _ctx, _param, value: _in_utc_range(value),
     default=None,
     help="With --format phenopacket: when it was made (UTC if no offset; default: now).",
 )
@@ -289,7 +311,8 @@ def classify(
             "give findings as options, a JSON DOCUMENT (- for stdin), or --example"
         )
     if document is not None:
-        base = serialize.loads(document.read(), Findings)
+        # At most one byte over the limit is read: enough to refuse a longer document.
+        base = serialize.loads(document.read(serialize.MAX_DOCUMENT_SIZE + 1), Findings)
     else:
         base = EXAMPLE if example else Findings()
     cells = tuple(given.get(f.name, str(getattr(base, f.name).value)) for f in FIELDS)
@@ -330,8 +353,23 @@ def schema(kind: str, indent: bool | None) -> None:
     click.echo(json_text(document, indent=_json_indent(indent)))
 
 
+# The errors of writing to a file (not of reading one): what they mean is said
+# once, with the file's name, instead of as a traceback.
+_WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM}
+)
+
+
 @contextlib.contextmanager
 def _output(path: str, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream that writes *path* (``-``: standard output) all at once or not at all.
+
+    A regular file is written to a new file beside it, which replaces it only
+    when the block ends without an error: a failed or interrupted run leaves no
+    half-written file and the earlier one as it was.  A link is followed (the
+    file it names is replaced).  A device or pipe (``/dev/null``, a FIFO) is
+    written in place.  An error of writing ends with a one-line message.
+    """
     if path == "-":
         if binary:
             sys.stdout.flush()
@@ -339,18 +377,85 @@ def _output(path: str, *, binary: bool = False) -> Iterator[IO[Any]]:
         else:
             yield sys.stdout
         return
+    target = os.path.realpath(path)
     try:
-        stream: IO[Any]
-        if binary:
-            stream = open(path, "wb", buffering=_BUFFER)  # noqa: SIM115 - closed below
-        else:
-            stream = open(  # noqa: SIM115 - closed below, after the yield
-                path, "w", encoding="utf-8", errors="surrogateescape", newline="", buffering=_BUFFER
-            )
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    try:
+        if mode is not None and not stat.S_ISREG(mode):
+            with _open_stream(os.open(path, os.O_WRONLY | os.O_TRUNC), binary) as stream:
+                yield stream
+            return
+        fd, temporary = _temporary_beside(target)
+        try:
+            if mode is not None:
+                os.chmod(temporary, stat.S_IMODE(mode))
+            with _open_stream(fd, binary) as stream:
+                yield stream
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
     except OSError as error:
-        raise click.FileError(path, error.strerror) from None
-    with stream:
-        yield stream
+        if error.filename is None and error.errno not in _WRITE_ERRNOS:
+            raise  # not an error of this file (a closed pipe, reading the input)
+        what = error.strerror or str(error)
+        raise click.ClickException(
+            f"could not write {click.format_filename(path)}: {what}"
+        ) from None
+
+
+def _temporary_beside(target: str) -> tuple[int, str]:
+    """A new, empty file in *target*'s directory (as a new file there would be made)."""
+    directory, name = os.path.split(target)
+    while True:
+        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.imnm-part")
+        try:
+            # Mode 0o666 less the umask, as open(path, "w") would give a new file.
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:  # pragma: no cover - 32 random bits already taken
+            continue
+
+
+def _open_stream(fd: int, binary: bool) -> IO[Any]:
+    if binary:
+        return open(fd, "wb", buffering=_BUFFER)
+    return open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="", buffering=_BUFFER)
+
+
+def _file_identity(path: str, std: IO[Any]) -> tuple[int, int] | str | None:
+    """What names the file *path* is, to tell whether two paths are one file.
+
+    A regular file is known by its device and inode (through every link and
+    hard link); a path not yet made by its resolved name; ``-`` by the file the
+    standard stream *std* is, if it is one.  None for a device or pipe, which
+    two paths may share.
+    """
+    try:
+        status = os.fstat(std.fileno()) if path == "-" else os.stat(path)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None if path == "-" else os.path.realpath(path)
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def _refuse_shared_paths(paths: dict[str, tuple[str, IO[Any]]]) -> None:
+    """Refuse, before any file is opened, two of *paths* that name one file.
+
+    Writing a file that is also read (or written twice) loses what it held.
+    """
+    seen: dict[object, str] = {}
+    for label, (path, std) in paths.items():
+        identity = _file_identity(path, std)
+        if identity is None:
+            continue
+        if identity in seen:
+            raise click.UsageError(
+                f"{label} ({path}) is the same file as {seen[identity]}: "
+                "it would be overwritten while in use; choose another path"
+            )
+        seen[identity] = f"{label} ({path})"
 
 
 @contextlib.contextmanager
@@ -374,25 +479,51 @@ def _format_option(
     )
 
 
-@cli.command()
-@_format_option("--format", "fmt", FORMATS, "--output")
-@click.option(
+_OUTPUT_OPTION = click.option(
     "--output",
     "-o",
     default="-",
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write to this file instead of standard output.",
 )
+
+
+@cli.command()
+@_format_option("--format", "fmt", FORMATS, "--output")
+@_OUTPUT_OPTION
 def table(fmt: str | None, output: str) -> None:
     """Print the complete decision table: every combination of findings.
 
-    One row per combination: the field columns (wire values), the
-    subtype id (empty or null for none) and the criteria status.  Join it on
-    the field columns to classify rows in SQL, DuckDB, Polars or Spark.
+    One row per combination: the field columns (wire values), the subtype id
+    (empty or null for none) and the criteria status.  Join it on the field
+    columns to classify rows in SQL, DuckDB, Polars or Spark (or let `imnm
+    sql` write that SQL).  Parquet needs the "parquet" extra (pyarrow).
     """
     with _row_output(output, fmt, TABLE_COLUMNS) as writer:
         for row in decision_table():
             writer.write(row)
+
+
+@cli.command("sql")
+@click.option("--dialect", type=_Choice(sql.DIALECTS), required=True, help="The SQL dialect.")
+@click.option(
+    "--source",
+    default="cohort",
+    show_default=True,
+    help="The cohort's table, view or relation, e.g. \"read_parquet('cohort.parquet')\".",
+)
+@_OUTPUT_OPTION
+def sql_command(dialect: str, source: str, output: str) -> None:
+    """Print SQL that classifies a cohort inside DuckDB or Spark, as `imnm classify` does.
+
+    The script creates the decision table (and for DuckDB a macro) as
+    temporary objects, then selects every row and column of SOURCE with three
+    more columns: subtype, criteria and error (why a row could not be
+    classified; NULL when it was).  A cohort column that is NULL or blank
+    means unknown, as in `imnm batch`.
+    """
+    with _output(output) as stream:
+        stream.write(sql.script(dialect, source))
 
 
 def _open_input(path: str) -> tuple[IO[bytes], TextIO, int | None]:
@@ -475,6 +606,10 @@ def batch(
     (line, id, field, value, message).  The exit status is 1 when a row failed.
     """
     reading = INPUT_FORMATS[input_format or format_for(input_path, INPUT_FORMATS, "csv")]
+    paths = {"INPUT": (input_path, sys.stdin), "OUTPUT": (output_path, sys.stdout)}
+    if errors_path is not None:
+        paths["--errors"] = (errors_path, sys.stderr)
+    _refuse_shared_paths(paths)
     stderr = _console(stderr=True)
     with contextlib.ExitStack() as stack:
         raw, text, size = _open_input(input_path)

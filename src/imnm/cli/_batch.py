@@ -14,17 +14,23 @@ import csv
 import functools
 import itertools
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import attrs
 
+from .. import _arrow
+from .._json import MAX_DOCUMENT_SIZE
+from .._json import parse as parse_json
+from .._shown import bounded_repr, shown
 from ..classifier import classify
 from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
 from ..serialize import from_dict
 from ._fields import FIELDS, findings_from_cells
-from ._words import fold, plural, quoted, suggestion
+from ._output import PARQUET_BATCH_ROWS
+from ._words import fold, plural, suggestion
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -36,6 +42,7 @@ __all__ = [
     "RowError",
     "read_csv",
     "read_jsonl",
+    "read_parquet",
     "run_batch",
 ]
 
@@ -86,7 +93,7 @@ class RowError:
         where = f"line {self.line}" + ("" if self.id is None else f" (id {self.id})")
         what = self.message if self.field is None else f"{self.field}: {self.message}"
         if self.value is not None:
-            what += f"; got {self.value!r}"
+            what += f"; got {bounded_repr(self.value)}"
         return f"{where}: {what}"
 
 
@@ -100,15 +107,17 @@ def _ignore(text: str) -> None:
 
 
 def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice: Notice) -> None:
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
         raise InputError(
-            f"the header repeats the column(s) {quoted(repeated)} (case and spaces aside)"
+            f"the header repeats the column(s) {_names(repeated)} (case and spaces aside)"
         )
     extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
     valid = [field.name for field in FIELDS]
     if extra and not ignore_extra:
-        unknown = ", ".join(f"{name!r}{suggestion(name, valid)}" for name in extra)
+        # At most ten names, each shown briefly: a header can be any width.
+        unknown = ", ".join(f"{bounded_repr(name)}{suggestion(name, valid)}" for name in extra[:10])
+        unknown += f" and {len(extra) - 10} more" if len(extra) > 10 else ""
         looks = [sep for sep, word in _DELIMITERS.items() if any(sep in name for name in extra)]
         hint = f"; the file looks {_DELIMITERS[looks[0]]}-separated" if looks else ""
         raise InputError(
@@ -117,7 +126,7 @@ def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice:
             "(pass --ignore-extra-columns to skip others)"
         )
     if extra:
-        notice(f"ignoring {plural(len(extra), 'column')} (--ignore-extra-columns): {quoted(extra)}")
+        notice(f"ignoring {plural(len(extra), 'column')} (--ignore-extra-columns): {_names(extra)}")
     missing = [field for field in FIELDS if field.name not in names]
     if missing:
         notice(
@@ -128,6 +137,12 @@ def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice:
             + ", ".join(f"{field.name}={field.default.value}" for field in missing)
             + ")"
         )
+
+
+def _names(names: list[str]) -> str:
+    # At most ten names, each shown briefly: a header can be any width.
+    shown = ", ".join(bounded_repr(name) for name in names[:10])
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
 
 def _sniff(header: str) -> str:
@@ -214,6 +229,15 @@ def _csv_rows(
         row_id = None
         if id_position is not None and id_position < len(cells):
             row_id = cells[id_position]
+        if end > start and (len(cells) != width or _breaks_a_field(cells, positions)):
+            # No field value holds a line break inside it: a quote that is never
+            # closed swallows the lines after it into one cell.  Say so, and which.
+            message = (
+                f"a quoted cell runs over lines {start} to {end}; is a quote not closed? "
+                f"(those lines were read as this one row)"
+            )
+            yield RowError(line=start, id=None, field=None, value=None, message=message)
+            continue
         if len(cells) != width:
             message = f"the row has {len(cells)} cells; the header has {width}"
             yield RowError(line=start, id=row_id, field=None, value=None, message=message)
@@ -225,6 +249,16 @@ def _csv_rows(
         )
 
 
+def _breaks_a_field(cells: list[str], positions: tuple[int | None, ...]) -> bool:
+    # A line break at either end of a cell is whitespace the matching rule
+    # drops; one inside it is not part of any field value.
+    return any(
+        "\n" in fold(cells[position]) or "\r" in fold(cells[position])
+        for position in positions
+        if position is not None and position < len(cells)
+    )
+
+
 def read_jsonl(
     stream: TextIO,
     *,
@@ -234,76 +268,156 @@ def read_jsonl(
 ) -> Iterator[Parsed | RowError]:
     """Parse a JSON Lines stream of findings documents, one a line.
 
-    Each line is read as the wire format reads a findings document
-    (:func:`imnm.serialize.from_dict`), except that keys and string values
-    are matched by the command line's rule (:func:`imnm.cli._words.fold`:
-    ASCII whitespace and case do not matter): an absent key means the field
-    is not known, and ``"kind"`` and ``"imnm_format"`` may be given.  Blank
-    lines are skipped.
+    Each line is read as :func:`imnm.serialize.loads` reads a findings
+    document (as long and as deep, no duplicate keys, no ``NaN``, the same
+    types), except that keys and string values are matched by the command
+    line's rule (:func:`imnm.cli._words.fold`: ASCII whitespace and case do
+    not matter): an absent key means the field is not known, and ``"kind"``
+    and ``"imnm_format"`` may be given.  Lines end at a line feed (a carriage
+    return before it is dropped; a bare one is JSON whitespace).  Blank lines
+    are skipped.  Whatever a line holds, it gives one row or one error.
 
     Args:
         stream: The text, one JSON object a line.
-        id_column: The key that holds each object's id, if it has one.
+        id_column: The key that holds each object's id, if it has one.  A
+            string id is written as it is; another JSON value as its JSON text.
         ignore_extra: Skip keys that are neither fields, the id key nor the
             document envelope, instead of refusing the row.
         notice: Called with the first line of each key ignored.
     """
     id_column = fold(id_column)
     ignored: set[str] = set()
-    for line, text in enumerate(stream, 1):
-        if not text.strip():
+    for line, text in _lines(stream):
+        if text is not None and not text.strip():
             continue
         try:
-            document = json.loads(text)
-        except ValueError as error:
-            yield RowError(line=line, id=None, field=None, value=None, message=f"bad JSON: {error}")
-            continue
-        if not isinstance(document, dict):
-            message = f"expected a JSON object, got {type(document).__name__}"
+            yield _jsonl_row(line, text, id_column, ignore_extra, notice, ignored)
+        except Exception as error:  # one bad row is one reported row
+            message = f"could not be read ({type(error).__name__})"
             yield RowError(line=line, id=None, field=None, value=None, message=message)
-            continue
-        folded = {fold(key): value for key, value in document.items()}
-        repeats = len(folded) < len(document)
-        raw_id = folded.pop(id_column, None)
-        row_id = None if raw_id is None else str(raw_id)
-        if repeats:
-            message = "the object repeats a key (case and spaces aside)"
-            yield RowError(line=line, id=row_id, field=None, value=None, message=message)
-            continue
-        if ignore_extra:
-            for key in folded.keys() - _KEYS - ignored:
-                notice(f"ignoring the key {key!r}, first on line {line} (--ignore-extra-columns)")
-                ignored.add(key)
-            folded = {key: value for key, value in folded.items() if key in _KEYS}
-        try:
-            yield (line, row_id, _findings_from_document(folded))
-        except InvalidValue as error:
-            yield RowError(
-                line=line, id=row_id, field=error.field, value=error.value, message=error.reason
+
+
+def _lines(stream: TextIO) -> Iterator[tuple[int, str | None]]:
+    """Each line of *stream* with its number; None for a line over the size limit.
+
+    Lines end at a line feed only, whatever newline mode *stream* reads in; at
+    most the size limit of a line is held in memory.
+    """
+    line = 0
+    limit = MAX_DOCUMENT_SIZE + 2  # the document, then "\r\n"
+    while True:
+        pieces: list[str] = []
+        size = 0
+        while True:
+            piece = stream.readline(limit + 1 - size if size <= limit else 1 << 16)
+            if not piece:
+                break
+            if size <= limit:
+                pieces.append(piece)
+            size += len(piece)
+            if piece.endswith("\n"):
+                break
+        if not size:
+            return
+        line += 1
+        yield line, ("".join(pieces) if size <= limit else None)
+
+
+def _jsonl_row(
+    line: int,
+    text: str | None,
+    id_column: str,
+    ignore_extra: bool,
+    notice: Notice,
+    ignored: set[str],
+) -> Parsed | RowError:
+    if text is None:
+        message = f"the line is longer than the limit of {MAX_DOCUMENT_SIZE} characters"
+        return RowError(line=line, id=None, field=None, value=None, message=message)
+    try:
+        document = parse_json(text.rstrip("\n").removesuffix("\r"))
+    except InvalidPayload as error:
+        return _payload_error(line, None, error.problems)
+    if not isinstance(document, dict):
+        message = f"expected a JSON object; got {shown(document)}"
+        return RowError(line=line, id=None, field=None, value=None, message=message)
+    folded = {fold(key): value for key, value in document.items()}
+    repeats = len(folded) < len(document)
+    raw_id = folded.pop(id_column, None)
+    row_id = raw_id if raw_id is None or isinstance(raw_id, str) else _ID_ENCODER.encode(raw_id)
+    if row_id is not None and not _is_text(row_id):
+        message = "the id is not text (it holds a lone surrogate)"
+        return RowError(line=line, id=_escaped(row_id), field=None, value=None, message=message)
+    if repeats:
+        message = "the object repeats a key (case and spaces aside)"
+        return RowError(line=line, id=row_id, field=None, value=None, message=message)
+    if ignore_extra:
+        for key in folded.keys() - _KEYS - ignored:
+            notice(
+                f"ignoring the key {bounded_repr(key)}, first on line {line} "
+                "(--ignore-extra-columns)"
             )
-        except InvalidPayload as error:
-            yield _payload_error(line, row_id, error.problems)
+            ignored.add(key)
+        folded = {key: value for key, value in folded.items() if key in _KEYS}
+    try:
+        return (line, row_id, _findings_from_document(folded))
+    except InvalidValue as error:
+        return RowError(
+            line=line, id=row_id, field=error.field, value=error.value, message=error.reason
+        )
+    except InvalidPayload as error:
+        return _payload_error(line, row_id, error.problems)
+
+
+# A non-string id is written as its JSON text: 7, true, [1,2].
+_ID_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _findings_from_document(document: dict[str, Any]) -> Findings:
+    # The type is part of the key: 1, 1.0 and true are equal and hash alike,
+    # but not all of them are valid, so they must never share an entry.
     try:
-        return _findings_from_items(tuple(document.items()))
+        key = tuple((name, type(value), value) for name, value in document.items())
+        hash(key)
     except TypeError:  # a list or object value cannot be a cache key; the reader refuses it
-        return from_dict(document, Findings)
+        return _read_document(document)
+    return _findings_from_items(key)
 
 
 # As for CSV cells: repeated documents are read once (see findings_from_cells).
 @functools.lru_cache(maxsize=8192)
-def _findings_from_items(items: tuple[tuple[str, Any], ...]) -> Findings:
+def _findings_from_items(items: tuple[tuple[str, type, Any], ...]) -> Findings:
+    return _read_document({name: value for name, _, value in items})
+
+
+def _read_document(document: dict[str, Any]) -> Findings:
     # String values of fields are read by the command line's rule; anything else
     # (null, a number) is left to the wire format's strict reader to report.
-    document = {
-        key: _FIELDS_BY_NAME[key].parse(value).value
-        if key in _FIELDS_BY_NAME and isinstance(value, str)
-        else value
-        for key, value in items
-    }
-    return from_dict(document, Findings)
+    return from_dict(
+        {
+            key: _FIELDS_BY_NAME[key].parse(value).value
+            if key in _FIELDS_BY_NAME and isinstance(value, str)
+            else value
+            for key, value in document.items()
+        },
+        Findings,
+    )
+
+
+def _is_text(value: str) -> bool:
+    """Whether *value* can be written as UTF-8.
+
+    Undecodable input bytes, kept as surrogate escapes, are written back as they were.
+    """
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped(value: str) -> str:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> RowError:
@@ -314,6 +428,78 @@ def _payload_error(line: int, row_id: str | None, problems: tuple[str, ...]) -> 
     return RowError(
         line=line, id=row_id, field=",".join(fields) or None, value=None, message=message
     )
+
+
+def read_parquet(
+    stream: IO[bytes],
+    *,
+    id_column: str = "id",
+    ignore_extra: bool = False,
+    notice: Notice = _ignore,
+) -> Iterator[Parsed | RowError]:
+    """Parse a Parquet file whose columns name fields of :class:`imnm.Findings`.
+
+    Read one record batch at a time, so memory stays flat.  Column names and
+    cells are matched as in a CSV file, and a null means what a blank CSV cell
+    means; a column of numbers, booleans or dates is read as its text (so a
+    value that is no wire value is reported, not lost).  A row's ``line`` is
+    its row number in the file, from 1.  Needs the ``parquet`` extra (pyarrow).
+
+    Args:
+        stream: The file, opened in binary mode; it must be seekable (a
+            Parquet file is read from its end, so not from a pipe).
+        id_column: The column that holds each row's id, if the file has it.
+        ignore_extra: Skip columns that are neither fields nor the id column
+            instead of refusing the input.
+        notice: As for :func:`read_csv`.
+
+    Raises:
+        InputError: When the input is not a seekable Parquet file, a column
+            cannot be read as text, or the columns are repeated or unknown;
+            raised at once, before any row is read.
+    """
+    pa, pq = _arrow.modules()
+    if not stream.seekable():
+        raise InputError("Parquet input must be a file: it is read from its end, not from a pipe")
+    try:
+        file = pq.ParquetFile(stream)
+    except (pa.ArrowException, OSError) as error:
+        raise InputError(f"unreadable Parquet file: {error}") from None
+    schema = file.schema_arrow
+    originals = {fold(name): name for name in schema.names}
+    names = [fold(name) for name in schema.names]
+    id_column = fold(id_column)
+    _check_columns(names, id_column, ignore_extra, notice)
+    wanted = [name for name in (id_column, *(field.name for field in FIELDS)) if name in originals]
+    for name in wanted:
+        kind = schema.field(originals[name]).type
+        try:
+            pa.array([], kind).cast(pa.string())
+        except pa.ArrowException:
+            raise InputError(
+                f"column {name!r} holds {kind}, which cannot be read as text"
+            ) from None
+    columns = {originals[name]: name for name in wanted}
+    return _parquet_rows(
+        file.iter_batches(PARQUET_BATCH_ROWS, columns=list(columns)), columns, id_column
+    )
+
+
+def _parquet_rows(
+    batches: Iterator[Any], columns: dict[str, str], id_column: str
+) -> Iterator[Parsed | RowError]:
+    pa, _ = _arrow.modules()
+    line = 0
+    for batch in batches:
+        texts = {
+            columns[name]: batch.column(name).cast(pa.string()).to_pylist()
+            for name in batch.schema.names
+        }
+        absent = [None] * batch.num_rows
+        ids = texts.get(id_column, absent)
+        for row_id, *cells in zip(ids, *(texts.get(f.name, absent) for f in FIELDS), strict=True):
+            line += 1
+            yield _parse(line, row_id, tuple(cells))
 
 
 @attrs.frozen(kw_only=True)
@@ -336,6 +522,7 @@ class InputFormat:
 INPUT_FORMATS: dict[str, InputFormat] = {
     "csv": InputFormat(extensions=(".csv",), reader=read_csv),
     "jsonl": InputFormat(extensions=(".jsonl", ".ndjson"), reader=read_jsonl),
+    "parquet": InputFormat(extensions=(".parquet",), reader=read_parquet, binary=True),
 }
 
 

@@ -17,7 +17,12 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-__all__ = ["FORMATS", "Format", "RowWriter", "format_for", "open_writer"]
+from .. import _arrow
+
+__all__ = ["FORMATS", "PARQUET_BATCH_ROWS", "Format", "RowWriter", "format_for", "open_writer"]
+
+#: Rows per record batch of a Parquet file, read or written at a time.
+PARQUET_BATCH_ROWS = 1 << 16
 
 Row = Sequence[object]
 
@@ -81,11 +86,54 @@ class _JsonArrayWriter(_JsonLinesWriter):
         self._stream.write("\n]\n" if self._count else "[]\n")
 
 
+class _ParquetWriter:
+    """Parquet (the ``parquet`` extra): one record batch per :data:`PARQUET_BATCH_ROWS` rows.
+
+    ``line`` is an integer column and every other column text (a value that is
+    not a string is written as its ``str``, as the CSV writer does).
+    """
+
+    def __init__(self, stream: IO[bytes], columns: tuple[str, ...]) -> None:
+        pa, pq = _arrow.modules()
+        self._pa = pa
+        self._schema = pa.schema(
+            [(name, pa.int64() if name == "line" else pa.string()) for name in columns]
+        )
+        self._writer = pq.ParquetWriter(stream, self._schema)
+        self._rows: list[Row] = []
+
+    def write(self, row: Row) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= PARQUET_BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        arrays = [
+            self._pa.array(
+                values if field.type == self._pa.int64() else [_text(v) for v in values],
+                field.type,
+            )
+            for field, values in zip(self._schema, zip(*self._rows, strict=True), strict=True)
+        ]
+        self._writer.write_batch(self._pa.record_batch(arrays, schema=self._schema))
+        self._rows.clear()
+
+    def close(self) -> None:
+        if self._rows:
+            self._flush()
+        self._writer.close()
+
+
+def _text(value: object) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
 #: The row formats, by name: the first is the default where an extension names none.
 FORMATS: Mapping[str, Format] = {
     "csv": Format(extensions=(".csv",), writer=_CsvWriter),
     "jsonl": Format(extensions=(".jsonl", ".ndjson"), writer=_JsonLinesWriter),
     "json": Format(extensions=(".json",), writer=_JsonArrayWriter),
+    "parquet": Format(extensions=(".parquet",), writer=_ParquetWriter, binary=True),
 }
 
 

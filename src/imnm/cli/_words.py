@@ -15,24 +15,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
+from ..cohort import WHITESPACE, fold
+
 __all__ = ["ASCII_WHITESPACE", "expected", "fold", "plural", "quoted", "suggestion"]
 
-#: What :func:`fold` strips: the ASCII whitespace characters, as :meth:`str.strip` takes them.
-ASCII_WHITESPACE = " \t\n\r\f\v"
-
-
-def fold(text: str) -> str:
-    r"""*text* without ASCII whitespace at either end, ASCII letters in lower case.
-
-    Text with a non-ASCII character is only stripped, so it matches no value.
-
-    >>> fold("  Positive\t")
-    'positive'
-    >>> fold("positive\u00a0")
-    'positive\xa0'
-    """
-    stripped = text.strip(ASCII_WHITESPACE)
-    return stripped.lower() if stripped.isascii() else stripped
+# The rule itself lives below the command line: the generated SQL of imnm.sql follows it too.
+ASCII_WHITESPACE = WHITESPACE
 
 
 def quoted(values: Iterable[str]) -> str:

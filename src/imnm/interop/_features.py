@@ -12,6 +12,7 @@ import enum
 import attrs
 
 from .. import catalog, criteria
+from .._shown import bounded_repr
 from ..classifier import Classification
 from ..errors import InvalidFindings, InvalidValue
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -92,10 +93,13 @@ def check_inputs(findings: object, classification: object, **texts: object) -> N
         InvalidValue: One of *texts* is not a non-empty string.
     """
     if not isinstance(findings, Findings):
-        raise InvalidFindings(f"expected a Findings; got {type(findings).__name__}: {findings!r}")
+        raise InvalidFindings(
+            f"expected a Findings; got {type(findings).__name__}: {bounded_repr(findings)}"
+        )
     if not isinstance(classification, Classification):
         raise InvalidFindings(
-            f"expected a Classification; got {type(classification).__name__}: {classification!r}"
+            f"expected a Classification; got {type(classification).__name__}: "
+            f"{bounded_repr(classification)}"
         )
     if classification.findings != findings:
         raise InvalidFindings("the classification is not of these findings")

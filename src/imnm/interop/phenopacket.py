@@ -35,6 +35,7 @@ import attrs
 
 from .. import _validators as v
 from .. import catalog
+from .._shown import bounded_repr, bounded_text, shown
 from ..classifier import Classification, CriteriaStatus
 from ..errors import InvalidPayload, InvalidValue
 from ..findings import Findings
@@ -148,6 +149,7 @@ def to_phenopacket(
     )
     if not isinstance(created, dt.datetime) or created.utcoffset() is None:
         raise InvalidValue("created", created, "must be a timezone-aware datetime")
+    created_text = _rfc3339(created)  # before anything is built: it may refuse the moment
     features = [
         {"type": _term(term), "excluded": True} if excluded else {"type": _term(term)}
         for term, excluded in written(findings)
@@ -168,7 +170,7 @@ def to_phenopacket(
             "summary": _summary(classification),
         }
     ]
-    meta: dict[str, Any] = {"created": _rfc3339(created), "createdBy": f"imnm {_version()}"}
+    meta: dict[str, Any] = {"created": created_text, "createdBy": f"imnm {_version()}"}
     if resources:
         meta["resources"] = resources
     meta["phenopacketSchemaVersion"] = SCHEMA_VERSION
@@ -368,7 +370,8 @@ def _check_meta(value: object, problems: list[str]) -> None:
     version = meta.get("phenopacketSchemaVersion")
     if not isinstance(version, str) or version.partition(".")[0] != "2":
         problems.append(
-            f"$.metaData.phenopacketSchemaVersion: must be a 2.x version; got {version!r}"
+            "$.metaData.phenopacketSchemaVersion: must be a 2.x version; "
+            f"got {bounded_repr(version)}"
         )
 
 
@@ -380,8 +383,11 @@ def _read_features(value: object, problems: list[str], unrecognised: list[str]) 
         mapping = BY_TERM_ID.get(term.id)
         if mapping is None:
             unrecognised.append(
-                f"{path}.type: {term.id} ({term.label}) is not a finding imnm reads; left out"
+                f"{path}.type: {bounded_text(term.id)} ({bounded_text(term.label)}) "
+                "is not a finding imnm reads; left out"
             )
+            continue
+        if not _same_label(term, mapping.term, f"{path}.type", problems):
             continue
         for key in sorted(feature.keys() - _HARMLESS_FEATURE_FIELDS):
             unrecognised.append(
@@ -400,7 +406,9 @@ def _read_diseases(value: object, problems: list[str], unrecognised: list[str]) 
     for path, _disease, term, _excluded in _entries(
         value, "diseases", _DISEASE_FIELDS, "term", problems
     ):
-        if term.id != _DISEASE.id:
+        if term.id == _DISEASE.id:
+            _same_label(term, _DISEASE, f"{path}.term", problems)
+        else:
             unrecognised.append(f"{path}.term: imnm reads no disease but {_DISEASE.id}; left out")
 
 
@@ -412,6 +420,26 @@ def _read_interpretations(value: object, problems: list[str], unrecognised: list
         entry = _object(item, path, _INTERPRETATION_FIELDS, problems)
         if entry is not None and "diagnosis" in entry:
             unrecognised.append(f"{path}.diagnosis: imnm reads no diagnosis; left out")
+
+
+def _same_label(term: OntologyTerm, known: OntologyTerm, path: str, problems: list[str]) -> bool:
+    """Whether *term* has *known*'s label (case and spacing aside); if not, say so.
+
+    A known id with another label is a contradiction: the id and the label
+    name different things, and guessing which one was meant could misread a
+    finding.
+    """
+    if _folded(term.label) == _folded(known.label):
+        return True
+    problems.append(
+        f"{path}.label: {shown(term.label)} is not the label of {known.id}, "
+        f"{shown(known.label)}; the id and the label disagree"
+    )
+    return False
+
+
+def _folded(label: str) -> str:
+    return " ".join(label.split()).casefold()
 
 
 def _entries(
@@ -442,7 +470,7 @@ def _ontology_class(value: object, path: str, problems: list[str]) -> OntologyTe
         label: Any = term.get("label")
         return OntologyTerm(id=ident, label=label)
     except InvalidValue as error:
-        problems.append(f"{path}.{error.field}: {error.reason}; got {error.value!r}")
+        problems.append(f"{path}.{error.field}: {error.reason}; got {bounded_repr(error.value)}")
         return None
 
 
@@ -466,13 +494,27 @@ def _object(
         problems.append(f"{path}: must be a JSON object; got {_kind(value)}")
         return None
     fields_of: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     for key, item in value.items():
         name = _SNAKE.sub(lambda m: m[1].upper(), key) if isinstance(key, str) else key
         if name not in fields:
-            problems.append(f"{path}.{key}: not a field here in a GA4GH Phenopacket v2")
+            problems.append(f"{path}{_step(key)}: not a field here in a GA4GH Phenopacket v2")
+        elif name in fields_of:
+            # Both spellings of one field: which one a reader keeps is arbitrary.
+            problems.append(
+                f"{path}.{name}: given twice, as {shown(given_as[name])} and {shown(key)}"
+            )
         else:
             fields_of[name] = item
+            given_as[name] = key
     return fields_of
+
+
+def _step(key: object) -> str:
+    """The JSON path step to *key*, shown briefly."""
+    if isinstance(key, str) and key.isidentifier() and len(key) <= 60:
+        return f".{key}"
+    return f"[{shown(key)}]"
 
 
 def _array(value: object, path: str, problems: list[str]) -> list[Any]:
@@ -491,5 +533,13 @@ def _term(term: OntologyTerm) -> dict[str, str]:
 
 
 def _rfc3339(moment: dt.datetime) -> str:
-    utc = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    """*moment* (timezone-aware) in UTC, as RFC 3339 text ending in ``Z``.
+
+    Raises:
+        InvalidValue: *moment* is not in years 1 to 9999 once moved to UTC.
+    """
+    try:
+        utc = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidValue("created", moment, "must fall in the years 1 to 9999 in UTC") from None
     return utc.isoformat() + "Z"

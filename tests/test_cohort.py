@@ -4,7 +4,7 @@ from typing import Any
 
 from imnm import Biopsy, CriteriaStatus, Findings, Presence, Serology, catalog, classify
 from imnm.cli._output import open_writer
-from imnm.cli._table import TABLE_COLUMNS, decision_table
+from imnm.cohort import TABLE_COLUMNS, decision_table
 from imnm.findings import COMBINATIONS
 
 ENUMS: dict[str, Any] = {
