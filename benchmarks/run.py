@@ -14,8 +14,9 @@ target (its exit status says only whether it ran).
 
 The baselines:
 
-1. ``classify``: a bare ``dict`` keyed by the same ``Findings`` objects
-   (``table[f]``), so hashing costs the same on both sides.
+1. ``classify`` (and ``iim.assess``): a bare ``dict`` keyed by the same
+   ``Findings`` (``IIMFindings``) objects (``table[f]``), so hashing costs the
+   same on both sides.
 2. JSON round trip: an equivalent pydantic v2 model of the same payload, as
    strict as imnm's published JSON Schema (unknown keys refused, enums, ids of
    the catalog, non-blank strings), written here only: pydantic is no
@@ -59,7 +60,17 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 import imnm
-from imnm import Biopsy, Classification, Findings, Outcome, Presence, Serology, cohort, serialize
+from imnm import (
+    Biopsy,
+    Classification,
+    Findings,
+    Outcome,
+    Presence,
+    Serology,
+    cohort,
+    iim,
+    serialize,
+)
 from imnm.classifier import CriteriaStatus
 
 Workload = Callable[[], object]
@@ -223,6 +234,56 @@ def bench_classify(sizes: Sizes) -> Iterator[Row]:
         ratio="",
         target="(reported)",
         verdict="",
+    )
+
+
+def iim_findings_sample(count: int) -> list[iim.IIMFindings]:
+    """*count* distinct EULAR/ACR findings drawn at random (a fixed seed), unknowns included."""
+    rng = random.Random(2017)
+    presence_fields = [
+        field.name
+        for field in attrs.fields(iim.IIMFindings)
+        if field.name not in ("age_at_onset", "anti_jo1", "biopsy")
+    ]
+    sample: dict[iim.IIMFindings, None] = {}
+    while len(sample) < count:
+        biopsy = None
+        if rng.random() < 0.5:
+            biopsy = iim.BiopsyFeatures(
+                **{f.name: rng.choice(list(Presence)) for f in attrs.fields(iim.BiopsyFeatures)}
+            )
+        findings = iim.IIMFindings(
+            age_at_onset=rng.choice([None, rng.randrange(0, 100)]),
+            anti_jo1=rng.choice(list(Serology)),
+            biopsy=biopsy,
+            **{name: rng.choice(list(Presence)) for name in presence_fields},
+        )
+        sample[findings] = None
+    return list(sample)
+
+
+def bench_assess(sizes: Sizes) -> Iterator[Row]:
+    """``iim.assess`` per call, warm, against a bare dict look-up of the same findings."""
+    sample = iim_findings_sample(2_000)
+    table = {findings: iim.assess(findings) for findings in sample}
+    assess = iim.assess
+
+    def subject() -> None:
+        for findings in sample:
+            assess(findings)
+
+    def baseline() -> None:
+        for findings in sample:
+            table[findings]
+
+    warm = compare(subject, baseline, items=len(sample), rounds=sizes.rounds * 4)
+    yield Row(
+        name=f"iim.assess, warm, per call ({len(sample):,} random findings)",
+        subject=_ns(warm.subject),
+        baseline=f"{_ns(warm.baseline)} (dict look-up)",
+        ratio=f"{warm.ratio:.2f}x",
+        target="<= 5x",
+        verdict=_verdict(warm.ratio <= 5),
     )
 
 
@@ -932,6 +993,7 @@ def table(rows: Sequence[Row]) -> str:
 
 BENCHMARKS = {
     "classify": bench_classify,
+    "assess": bench_assess,
     "json": bench_round_trip,
     "paths": bench_paths,
     "batch": bench_batch,

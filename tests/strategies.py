@@ -7,6 +7,7 @@ field is exercised without a change here.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -31,6 +32,20 @@ from imnm import (
     criteria,
 )
 from imnm.classifier import CriteriaStatus
+from imnm.combined import SideBySide, side_by_side
+from imnm.errors import ImnmError
+from imnm.iim import (
+    AGE_LIMIT,
+    ITEMS,
+    NOTES,
+    BiopsyFeatures,
+    IIMAssessment,
+    IIMCategory,
+    IIMFindings,
+    ItemResult,
+    ItemStatus,
+    assess,
+)
 from imnm.model import SUBTYPE_IDS
 
 texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=20).filter(str.strip)
@@ -145,8 +160,63 @@ classifications = findings.map(classify) | st.builds(
     notes=small_tuples(catalog_statements),
 )
 
+biopsy_features = st.builds(BiopsyFeatures, **enum_fields(BiopsyFeatures))
+iim_findings = st.builds(
+    IIMFindings,
+    age_at_onset=optional(st.integers(0, AGE_LIMIT)),
+    biopsy=optional(biopsy_features),
+    **{
+        name: value
+        for name, value in enum_fields(IIMFindings).items()
+        if name not in ("age_at_onset", "biopsy")
+    },
+)
+"""Every IIMFindings: an age or None, each item from its enum, biopsy data or None."""
+scores = st.integers(0, 318).map(lambda tenths: Decimal(tenths).scaleb(-1))
+# An assessment names the items and notes by id, so it may hold only imnm.iim's own.
+iim_assessments = iim_findings.map(assess) | st.builds(
+    IIMAssessment,
+    findings=iim_findings,
+    with_biopsy=st.booleans(),
+    score_low=scores,
+    score_high=scores,
+    category=st.sampled_from(IIMCategory),
+    items=small_tuples(
+        st.builds(
+            ItemResult,
+            item=st.sampled_from(ITEMS),
+            status=st.sampled_from(ItemStatus),
+            weight=scores,
+        ),
+        min_size=1,
+    ),
+    next_steps=small_tuples(texts),
+    notes=small_tuples(st.sampled_from(NOTES)),
+)
+
+
+def _side_by_side(pair: tuple[Findings, IIMFindings]) -> SideBySide | None:
+    try:
+        return side_by_side(*pair)
+    except ImnmError:  # a contradiction between the two sets of findings
+        return None
+
+
+sides_by_side = st.tuples(findings, iim_findings).map(_side_by_side).filter(
+    lambda both: both is not None
+) | st.builds(
+    SideBySide,
+    classification=classifications,
+    assessment=iim_assessments,
+    derived=small_tuples(texts),
+    divergences=small_tuples(texts),
+)
+
 OBJECTS: dict[type, st.SearchStrategy[Any]] = {
     Autoantibody: autoantibodies,
+    IIMAssessment: iim_assessments,
+    IIMFindings: iim_findings,
+    SideBySide: sides_by_side,
     Classification: classifications,
     Complication: complications,
     Criterion: criteria_,

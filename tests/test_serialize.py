@@ -10,6 +10,7 @@ import json
 import pathlib
 import subprocess
 import sys
+from decimal import Decimal
 from typing import Any, cast
 
 import attrs
@@ -43,7 +44,9 @@ from imnm import (
     criteria,
     serialize,
 )
+from imnm.combined import SideBySide, side_by_side
 from imnm.findings import COMBINATIONS
+from imnm.iim import BiopsyFeatures, IIMAssessment, IIMFindings, assess
 from strategies import OBJECTS
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -673,6 +676,67 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     "statement.json": (Statement, catalog.IMNM.facts[-1]),
     "subtype.json": (Subtype, V010_ANTI_SRP),
     "therapy.json": (Therapy, V010_SRP_RITUXIMAB),
+    # Format version 2: the EULAR/ACR 2017 kinds (new in imnm 0.2.0).
+    "iim-findings.json": (
+        IIMFindings,
+        IIMFindings(
+            age_at_onset=50,
+            proximal_upper_weakness=Presence.PRESENT,
+            proximal_lower_weakness=Presence.PRESENT,
+            neck_flexors_weaker=Presence.PRESENT,
+            legs_proximal_weaker=Presence.ABSENT,
+            heliotrope_rash=Presence.ABSENT,
+            gottron_papules=Presence.ABSENT,
+            gottron_sign=Presence.ABSENT,
+            dysphagia=Presence.UNKNOWN,
+            elevated_muscle_enzymes=Presence.PRESENT,
+            anti_jo1=Serology.NEGATIVE,
+            biopsy=BiopsyFeatures(
+                endomysial_infiltrate=Presence.PRESENT,
+                perimysial_infiltrate=Presence.ABSENT,
+                perifascicular_atrophy=Presence.ABSENT,
+                rimmed_vacuoles=Presence.UNKNOWN,
+            ),
+        ),
+    ),
+    "iim-assessment.json": (
+        IIMAssessment,
+        assess(
+            IIMFindings(
+                age_at_onset=50,
+                proximal_upper_weakness=Presence.PRESENT,
+                proximal_lower_weakness=Presence.PRESENT,
+                neck_flexors_weaker=Presence.PRESENT,
+                heliotrope_rash=Presence.ABSENT,
+                gottron_papules=Presence.ABSENT,
+                gottron_sign=Presence.ABSENT,
+                elevated_muscle_enzymes=Presence.PRESENT,
+            )
+        ),
+    ),
+    "iim-assessment-with-biopsy.json": (
+        IIMAssessment,
+        assess(
+            IIMFindings(
+                age_at_onset=30,
+                heliotrope_rash=Presence.PRESENT,
+                anti_jo1=Serology.NEGATIVE,
+                biopsy=BiopsyFeatures(perifascicular_atrophy=Presence.PRESENT),
+            )
+        ),
+    ),
+    "side-by-side.json": (
+        SideBySide,
+        side_by_side(
+            Findings(
+                anti_hmgcr=Serology.POSITIVE,
+                anti_srp=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+            ),
+            IIMFindings(age_at_onset=50, proximal_lower_weakness=Presence.PRESENT),
+        ),
+    ),
 }
 
 
@@ -746,3 +810,48 @@ def test_golden_files_are_only_ever_added_never_rewritten() -> None:
     assert on_disk == set(GOLDEN_OBJECTS) == set(sums)
     for name, digest in sums.items():
         assert hashlib.sha256((GOLDEN / name).read_bytes()).hexdigest() == digest, name
+
+
+# --- EULAR/ACR documents: scores are exact decimals on the wire ----------------------
+
+
+def test_an_assessment_round_trips_with_its_scores_exact() -> None:
+    result = assess(IIMFindings(age_at_onset=30, gottron_sign=Presence.PRESENT))
+    document = json.loads(serialize.dumps(result))
+    assert document["kind"] == "iim_assessment"
+    assert document["score_low"] == "4.6"  # 1.3 + 3.3, a string: exact in every language
+    assert document["items"][0] == {"item": "age-18-to-39", "status": "scored", "weight": "1.3"}
+    loaded = serialize.loads(serialize.dumps(result), IIMAssessment)
+    assert loaded == result
+    assert str(loaded.score_low) == "4.6"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (5.3, 'expected a score such as "5.3" (a string); got 5.3'),
+        (True, 'expected a score such as "5.3" (a string); got true'),
+        ("5.25", 'expected a score such as "5.3" (a string); got "5.25"'),
+        ("-1.0", 'expected a score such as "5.3" (a string); got "-1.0"'),
+        ("100.0", 'expected a score such as "5.3" (a string); got "100.0"'),
+        ("\uff15.3", 'expected a score such as "5.3" (a string); got "\uff15.3"'),
+    ],
+)
+def test_a_score_that_is_not_tenths_is_refused(value: object, problem: str) -> None:
+    document = serialize.to_dict(assess(IIMFindings()))
+    document["score_low"] = value
+    problems = problems_of(json.dumps(document, ensure_ascii=False), IIMAssessment)
+    assert problems == (f"$.score_low: {problem}",)
+
+
+def test_a_score_is_written_with_one_decimal() -> None:
+    result = attrs.evolve(assess(IIMFindings()), score_low=Decimal("5.30"))
+    assert serialize.to_dict(result)["score_low"] == "5.3"
+    assert serialize.to_dict(assess(IIMFindings()))["score_low"] == "0.0"
+
+
+def test_an_unknown_item_id_is_refused_naming_the_valid_ones() -> None:
+    document = serialize.to_dict(assess(IIMFindings()))
+    document["items"][0]["item"] = "rash"
+    (problem,) = problems_of(json.dumps(document), IIMAssessment)
+    assert problem.startswith("$.items[0].item: unknown item id 'rash'; valid ids: 'age-18-to-39'")

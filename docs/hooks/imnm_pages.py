@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import imnm
-from imnm import catalog, criteria
+from imnm import catalog, criteria, iim
 from imnm._markdown import escape as _md
 from imnm._markdown import table
 from imnm.classifier import DISCLAIMER, CriteriaStatus
@@ -458,9 +458,88 @@ def _disclaimer(_from_uri: str) -> str:
     return f"> {_md(DISCLAIMER)}"
 
 
+# --- EULAR/ACR 2017 (imnm.iim) ------------------------------------------------
+
+
+def _iim_references(_from_uri: str) -> str:
+    refs = (iim.LUNDBERG_2017, iim.LUNDBERG_2017_ARTHRITIS_RHEUMATOL)
+    return "\n".join(f"- {_md(ref.citation)} <{ref.url}>" for ref in refs)
+
+
+def _iim_items(_from_uri: str) -> str:
+    def weight(item: iim.Item, *, with_biopsy: bool) -> str:
+        found = item.weight(with_biopsy=with_biopsy)
+        return "-" if found is None else str(found)
+
+    rows = (
+        (
+            _md(item.group.value.replace("_", " ")),
+            f"{_md(item.label)} (`{item.id}`)",
+            f"`{item.field}`" + (" (biopsy)" if item.group is iim.ItemGroup.MUSCLE_BIOPSY else ""),
+            weight(item, with_biopsy=False),
+            weight(item, with_biopsy=True),
+            "not mapped" if item.term is None else _term(item.term),
+            _md(item.source) + ("" if item.caveat is None else f"; caveat: {_md(item.caveat)}"),
+        )
+        for item in iim.ITEMS
+    )
+    header = ("Group", "Item", "Field", "Without biopsy", "With biopsy", "HPO", "Source")
+    return _table(header, rows)
+
+
+def _iim_cutoffs(_from_uri: str) -> str:
+    rows = [
+        (
+            f"`{cutoff.category.value}`",
+            f">= {cutoff.score(with_biopsy=False)}",
+            f">= {cutoff.score(with_biopsy=True)}",
+            _md(cutoff.probability),
+            _md(cutoff.source),
+        )
+        for cutoff in iim.CUTOFFS
+    ]
+    lowest = iim.CUTOFFS[-1]
+    rows.append(
+        (
+            f"`{iim.IIMCategory.NOT_IIM.value}`",
+            f"< {lowest.score(with_biopsy=False)}",
+            f"< {lowest.score(with_biopsy=True)}",
+            "< 50%",
+            _md(lowest.source),
+        )
+    )
+    header = ("Category", "Without biopsy", "With biopsy", "Probability", "Source")
+    return _table(header, iter(rows))
+
+
+def _iim_rule(_from_uri: str) -> str:
+    rule = iim.CALCULATOR_RULE
+    skin = ", ".join(_md(item.label) for item in rule.skin)
+    return (
+        f"> {_md(rule.text)}\n\n"
+        f"Source: {_md(rule.source)}. Also: {_md(rule.supporting)}.\n\n"
+        f"Skin items: {skin}. imnm applies the rule only where the score alone reaches "
+        f"`{rule.applies_from.value}` or higher."
+    )
+
+
+def _iim_notes(_from_uri: str) -> str:
+    return "\n".join(
+        f"- {_md(note.text)} (source: {_md(note.source)}"
+        + ("" if note.caveat is None else f"; caveat: {_md(note.caveat)}")
+        + f"; id `{note.id}`)"
+        for note in iim.NOTES
+    )
+
+
 _RENDERERS: dict[str, Renderer] = {
     "antibody-tests": _antibody_tests,
     "autoantibodies": _autoantibodies,
+    "iim-cutoffs": _iim_cutoffs,
+    "iim-items": _iim_items,
+    "iim-notes": _iim_notes,
+    "iim-references": _iim_references,
+    "iim-rule": _iim_rule,
     "citation": _citation,
     "classifier-flowchart": _flowchart,
     "complications": _complications,

@@ -9,6 +9,7 @@ the id of a catalog entity rather than as a nested object.
 
 from __future__ import annotations
 
+import decimal
 import enum
 import inspect
 import types
@@ -117,7 +118,7 @@ def _value_schema(
     return {"type": _JSON_TYPES[tp], **constraints}
 
 
-_JSON_TYPES = {str: "string", int: "integer", bool: "boolean"}
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", decimal.Decimal: "string"}
 
 
 def _json_value(value: object) -> object:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -97,6 +97,15 @@ def member_of(enum_cls: type[enum.Enum]) -> Validator:
     """Accept a member of *enum_cls*; the message lists every member."""
     names = ", ".join(f"{enum_cls.__name__}.{m.name}" for m in enum_cls)
     return instance_of(enum_cls, f"one of {names}")
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def enum_field(default: _E) -> _E:
+    """An attrs field holding a member of *default*'s enum, *default* when not given."""
+    field: _E = attrs.field(default=default, validator=member_of(type(default)))
+    return field
 
 
 def positive_int(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -40,11 +40,11 @@ class Biopsy(enum.Enum):
 
 
 def _serology() -> Serology:
-    return attrs.field(default=Serology.NOT_TESTED, validator=v.member_of(Serology))
+    return v.enum_field(Serology.NOT_TESTED)
 
 
 def _presence() -> Presence:
-    return attrs.field(default=Presence.UNKNOWN, validator=v.member_of(Presence))
+    return v.enum_field(Presence.UNKNOWN)
 
 
 # cache_hash: classify() looks findings up in a memo, so the hash is paid once.

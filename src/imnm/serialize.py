@@ -22,7 +22,7 @@ or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
 Example:
     >>> from imnm import Findings, Serology, serialize
     >>> serialize.dumps(Findings(anti_srp=Serology.POSITIVE))[:60]
-    '{"kind":"findings","imnm_format":1,"anti_srp":"positive","an'
+    '{"kind":"findings","imnm_format":2,"anti_srp":"positive","an'
     >>> serialize.loads('{"anti_srp": "positive"}', Findings) == Findings(
     ...     anti_srp=Serology.POSITIVE)
     True
@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import decimal
 import enum
 import functools
 import json
@@ -54,11 +55,12 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _json_converter
 
-from . import _json, catalog, criteria
+from . import _json, catalog, criteria, iim
 from . import _validators as v
 from ._schema import document_schema
 from ._shown import bounded_text, shown
 from .classifier import Classification
+from .combined import SideBySide
 from .criteria import Criterion
 from .errors import InvalidPayload, InvalidValue, UnknownId, UnsupportedType
 from .findings import Findings
@@ -88,7 +90,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 """The wire format version that :func:`dumps` writes and :func:`loads` reads up to."""
 MAX_DOCUMENT_SIZE: Final = _json.MAX_DOCUMENT_SIZE
 """The longest document :func:`loads` reads: 1 MiB (bytes, or characters for ``str``)."""
@@ -106,8 +108,11 @@ DOCUMENT_KINDS: Final[Mapping[str, type]] = types.MappingProxyType(
         "criterion": Criterion,
         "disease": Disease,
         "findings": Findings,
+        "iim_assessment": iim.IIMAssessment,
+        "iim_findings": iim.IIMFindings,
         "ontology_term": OntologyTerm,
         "reference": Reference,
+        "side_by_side": SideBySide,
         "statement": Statement,
         "subtype": Subtype,
         "therapy": Therapy,
@@ -120,17 +125,29 @@ its schema, ``imnm/schemas/<kind>.json``): renaming a class does not change it.
 """
 _KINDS: Final[dict[type, str]] = {cls: kind for kind, cls in DOCUMENT_KINDS.items()}
 
-# Catalog entities a classification names by id: how to look one up, and all of them.
+# Catalog entities a result names by id: how to look one up, and all of them.
 _BY_ID: Final[dict[type, tuple[Callable[[str], Any], tuple[Any, ...]]]] = {
     Subtype: (catalog.get_subtype, catalog.SUBTYPES),
     Criterion: (criteria.get_criterion, criteria.CRITERIA),
     Reference: (catalog.get_reference, catalog.REFERENCES),
+    iim.Item: (iim.get_item, iim.ITEMS),
+    iim.IIMNote: (iim.get_note, iim.NOTES),
 }
+# The results: documents that name catalog entities (and EULAR/ACR items) by id.
+_RESULTS: Final = (Classification, iim.IIMAssessment, SideBySide)
 
 # Upgrades of a document body from format version N to N + 1, by N: reading a
 # version-N document applies every step from N on.  A step is added with each
 # new version and never removed, so every earlier version stays readable.
 _UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _upgrade_1_to_2(_kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 added document kinds (the EULAR/ACR ones); version-1 bodies read unchanged."""
+    return body
+
+
+_UPGRADES[1] = _upgrade_1_to_2
 
 
 def make_converter() -> JsonConverter:
@@ -154,8 +171,9 @@ def _make_converter(*, detailed: bool) -> JsonConverter:
     for cls, (get, _) in _BY_ID.items():
         by_id.register_structure_hook(cls, _structure_by_id(get))
         by_id.register_unstructure_hook(cls, _unstructure_by_id)
-    full.register_structure_hook(Classification, by_id.get_structure_hook(Classification))
-    full.register_unstructure_hook(Classification, by_id.get_unstructure_hook(Classification))
+    for result in _RESULTS:
+        full.register_structure_hook(result, by_id.get_structure_hook(result))
+        full.register_unstructure_hook(result, by_id.get_unstructure_hook(result))
     return full
 
 
@@ -275,7 +293,7 @@ _ENCODER: Final = json.JSONEncoder(
 @functools.cache
 def _schema(cls: type) -> dict[str, Any]:
     by_id = {}
-    if cls is Classification:
+    if cls in _RESULTS:
         by_id = {tp: tuple(item.id for item in items) for tp, (_, items) in _BY_ID.items()}
     return document_schema(cls, kind=_kind(cls), version=FORMAT_VERSION, by_id=by_id)
 
@@ -336,6 +354,8 @@ def _strict_converter(*, detailed: bool) -> JsonConverter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(decimal.Decimal, _structure_decimal)
+    converter.register_unstructure_hook(decimal.Decimal, _unstructure_decimal)
     # Registered for the base class, this hook serves every enum (cattrs' own
     # enum hook would accept a value of any JSON type and report it poorly).
     converter.register_structure_hook(enum.Enum, _structure_enum)
@@ -370,6 +390,20 @@ def _structure_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
         raise _Problem(f"expected true or false; got {shown(value)}")
     return value
+
+
+def _structure_decimal(value: object, _: object) -> decimal.Decimal:
+    # A score in tenths, written as a string such as "5.3": exact in every language.
+    if not isinstance(value, str) or _SCORE.fullmatch(value) is None:
+        raise _Problem(f'expected a score such as "5.3" (a string); got {shown(value)}')
+    return decimal.Decimal(value)
+
+
+def _unstructure_decimal(value: decimal.Decimal) -> str:
+    return f"{value:.1f}"
+
+
+_SCORE: Final = re.compile(r"[0-9]{1,2}\.[0-9]", re.ASCII)
 
 
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:

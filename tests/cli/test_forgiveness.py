@@ -100,7 +100,7 @@ def test_csv_json_lines_and_options_accept_the_same_spellings(
     (json_row,) = list(read_jsonl(io.StringIO(line)))
     assert isinstance(csv_row, tuple)
     assert isinstance(json_row, tuple)
-    (_, row_id, from_csv), (_, json_id, from_jsonl) = csv_row, json_row
+    (row_id, from_csv), (json_id, from_jsonl) = csv_row[1:3], json_row[1:3]
     assert (from_csv, from_jsonl, row_id, json_id) == (expected_findings,) * 2 + ("1",) * 2
     result = invoke(["classify", "--anti-srp", spelling, "--elevated-ck", "Present", "--json"])
     assert result.exit_code == 0, result.output

@@ -23,17 +23,20 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 
-from .. import serialize, sql
+from .. import iim, serialize, sql
 from .._docstrings import attribute_docs
 from ..classifier import classify as classify_findings
 from ..cohort import TABLE_COLUMNS, decision_table
+from ..combined import SideBySide, side_by_side
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
+from . import _iim
 from ._batch import (
     ERROR_COLUMNS,
     INPUT_FORMATS,
     RESULT_COLUMNS,
     Parsed,
+    ParsedRows,
     RowError,
     run_batch,
 )
@@ -325,6 +328,74 @@ def classify(
     _emit(chosen, result, options, indent)
 
 
+def _iim_options(command: _F) -> _F:
+    # The same words as the IIMFindings and BiopsyFeatures docstrings.
+    for option in reversed((*_iim.IIM_OPTIONS, *_iim.BIOPSY_OPTIONS)):
+        is_feature = option in _iim.BIOPSY_OPTIONS
+        command = click.option(
+            option.option,
+            option.name,
+            type=click.INT if option.values is None else _Choice(option.values),
+            default=None,
+            help=f"{option.help} Default: {option.default}"
+            + (" (giving it means there are biopsy data)." if is_feature else "."),
+        )(command)
+    return command
+
+
+@cli.command()
+@click.argument("document", type=click.File("rb"), required=False)
+@click.option(
+    "--biopsy-data",
+    is_flag=True,
+    help="There are muscle biopsy data (use the column with biopsy data), features as given.",
+)
+@click.option(
+    "--with-enmc",
+    is_flag=True,
+    help="Also classify by ENMC 2016 from the ENMC options, side by side (implied by any of them).",
+)
+@_style_options(_iim.ASSESS_STYLES)
+@_iim_options
+@_finding_options
+def assess(
+    document: BinaryIO | None,
+    biopsy_data: bool,
+    with_enmc: bool,
+    style: str | None,
+    as_json: bool,
+    as_markdown: bool,
+    indent: bool | None,
+    **values: Any,
+) -> None:
+    """Assess findings against the EULAR/ACR 2017 criteria for idiopathic inflammatory myopathy.
+
+    Give the findings as options (a field not given is unknown) or as an
+    iim_findings DOCUMENT in JSON (a file, or - for standard input); options
+    override the document.  With any ENMC finding option (--anti-srp, ...) or
+    --with-enmc, the ENMC 2016 classification is printed beside it, each
+    shared fact (elevated CK, proximal weakness, anti-Jo-1) entered once.
+    """
+    chosen = _chosen_style(_iim.ASSESS_STYLES, style, as_json, as_markdown)
+    given = {name: str(value) for name, value in values.items() if value is not None}
+    enmc_names = {field.name for field in FIELDS}
+    enmc_given = {name: value for name, value in given.items() if name in enmc_names}
+    iim_given = {name: value for name, value in given.items() if name not in enmc_names}
+    if document is None and not given and not biopsy_data and not with_enmc:
+        raise click.UsageError("give findings as options or a JSON DOCUMENT (- for stdin)")
+    base = (
+        iim.IIMFindings() if document is None else serialize.loads(document.read(), iim.IIMFindings)
+    )
+    iim_findings = _iim.iim_findings_from_text(base, iim_given, biopsy=biopsy_data)
+    result: iim.IIMAssessment | SideBySide
+    if with_enmc or enmc_given:
+        cells = tuple(enmc_given.get(f.name) for f in FIELDS)
+        result = side_by_side(findings_from_cells(cells), iim_findings)
+    else:
+        result = iim.assess(iim_findings)
+    _emit(chosen, result, {}, indent)
+
+
 @cli.command()
 @click.argument("topic", required=False, metavar="[TOPIC]", type=_Choice(TOPICS))
 @_style_options(SHOW_STYLES)
@@ -345,7 +416,8 @@ def show(
 def schema(kind: str, indent: bool | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a KIND of document.
 
-    KIND is one of: findings, classification, and the catalog's autoantibody,
+    KIND is one of: findings, classification, the EULAR/ACR iim_findings,
+    iim_assessment and side_by_side, and the catalog's autoantibody,
     complication, criterion, disease, ontology_term, reference, statement,
     subtype and therapy.
     """
@@ -603,7 +675,10 @@ def batch(
     objects keyed by field names; names and values are matched without regard
     to ASCII case and surrounding whitespace.  Each
     row gives one OUTPUT row (line, id, subtype, criteria) or one error
-    (line, id, field, value, message).  The exit status is 1 when a row failed.
+    (line, id, field, value, message).  A CSV header with EULAR/ACR 2017
+    columns (the fields of imnm assess, e.g. heliotrope_rash) adds the
+    columns iim_category, iim_score_low and iim_score_high, each shared fact
+    entered once as in imnm assess.  The exit status is 1 when a row failed.
     """
     reading = INPUT_FORMATS[input_format or format_for(input_path, INPUT_FORMATS, "csv")]
     paths = {"INPUT": (input_path, sys.stdin), "OUTPUT": (output_path, sys.stdout)}
@@ -620,7 +695,10 @@ def batch(
             ignore_extra=ignore_extra_columns,
             notice=lambda words: click.echo(f"imnm: {words}", err=True),
         )
-        results = stack.enter_context(_row_output(output_path, fmt, RESULT_COLUMNS))
+        columns: tuple[str, ...] = RESULT_COLUMNS
+        if isinstance(rows, ParsedRows) and rows.with_iim:
+            columns += _iim.IIM_RESULT_COLUMNS
+        results = stack.enter_context(_row_output(output_path, fmt, columns))
         write_error: Callable[[RowError], object]
         if errors_path is None:
             write_error = lambda error: click.echo(f"imnm: {error}", err=True)  # noqa: E731

@@ -25,10 +25,13 @@ from .._json import MAX_DOCUMENT_SIZE
 from .._json import parse as parse_json
 from .._shown import bounded_repr, shown
 from ..classifier import classify
+from ..combined import side_by_side
 from ..errors import ImnmError, InvalidPayload, InvalidValue
 from ..findings import Findings
+from ..iim import IIMFindings
 from ..serialize import from_dict
 from ._fields import FIELDS, findings_from_cells
+from ._iim import IIM_COLUMNS, iim_cells, iim_findings_from_cells
 from ._output import PARQUET_BATCH_ROWS
 from ._words import fold, plural, suggestion
 
@@ -39,6 +42,7 @@ __all__ = [
     "InputError",
     "InputFormat",
     "Parsed",
+    "ParsedRows",
     "RowError",
     "read_csv",
     "read_jsonl",
@@ -51,14 +55,16 @@ RESULT_COLUMNS = ("line", "id", "subtype", "criteria")
 #: The columns of an error-report row.
 ERROR_COLUMNS = ("line", "id", "field", "value", "message")
 
-#: A row that parsed: (line number, row id or None, findings).
-Parsed = tuple[int, "str | None", Findings]
+#: A row that parsed: (line number, row id or None, findings), and with EULAR/ACR
+#: columns the EULAR/ACR findings as a fourth item.
+Parsed = tuple[int, "str | None", Findings] | tuple[int, "str | None", Findings, IIMFindings]
 
 if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
 
 _FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 _FIELD_NAMES = frozenset(_FIELDS_BY_NAME)
+_IIM_NAMES = frozenset(IIM_COLUMNS)
 # What a findings document may hold: its fields and the wire format's envelope.
 _KEYS = _FIELD_NAMES | {"kind", "imnm_format"}
 
@@ -112,7 +118,11 @@ def _check_columns(names: list[str], id_column: str, ignore_extra: bool, notice:
         raise InputError(
             f"the header repeats the column(s) {_names(repeated)} (case and spaces aside)"
         )
-    extra = [name for name in names if name not in _FIELD_NAMES and name != id_column]
+    extra = [
+        name
+        for name in names
+        if name not in _FIELD_NAMES and name not in _IIM_NAMES and name != id_column
+    ]
     valid = [field.name for field in FIELDS]
     if extra and not ignore_extra:
         # At most ten names, each shown briefly: a header can be any width.
@@ -153,9 +163,16 @@ def _sniff(header: str) -> str:
         return ","
 
 
-def _parse(line: int, row_id: str | None, cells: tuple[str | None, ...]) -> Parsed | RowError:
+def _parse(
+    line: int,
+    row_id: str | None,
+    cells: tuple[str | None, ...],
+    iim: tuple[str | None, ...] | None = None,
+) -> Parsed | RowError:
     try:
-        return (line, row_id, findings_from_cells(cells))
+        if iim is None:
+            return (line, row_id, findings_from_cells(cells))
+        return (line, row_id, findings_from_cells(cells), iim_findings_from_cells(iim))
     except InvalidValue as error:
         return RowError(
             line=line, id=row_id, field=error.field, value=error.value, message=error.reason
@@ -206,11 +223,35 @@ def read_csv(
     _check_columns(names, id_column, ignore_extra, notice)
     index = {name: position for position, name in enumerate(names)}
     positions = tuple(index.get(field.name) for field in FIELDS)
-    return _csv_rows(reader, positions, index.get(id_column), len(names))
+    iim_positions = None
+    if _IIM_NAMES & set(names):
+        iim_positions = tuple(index.get(name) for name in IIM_COLUMNS)
+    rows = _csv_rows(reader, positions, index.get(id_column), len(names), iim_positions)
+    return ParsedRows(rows, with_iim=iim_positions is not None)
+
+
+class ParsedRows(Iterator["Parsed | RowError"]):
+    """What :func:`read_csv` yields, and whether its rows hold EULAR/ACR findings.
+
+    Attributes:
+        with_iim: Whether the header has EULAR/ACR columns: then every parsed
+            row has its :class:`~imnm.iim.IIMFindings` as a fourth item.
+    """
+
+    def __init__(self, rows: Iterator[Parsed | RowError], *, with_iim: bool) -> None:
+        self._rows = rows
+        self.with_iim = with_iim
+
+    def __next__(self) -> Parsed | RowError:
+        return next(self._rows)
 
 
 def _csv_rows(
-    reader: _CsvReader, positions: tuple[int | None, ...], id_position: int | None, width: int
+    reader: _CsvReader,
+    positions: tuple[int | None, ...],
+    id_position: int | None,
+    width: int,
+    iim_positions: tuple[int | None, ...] | None = None,
 ) -> Iterator[Parsed | RowError]:
     end = reader.line_num
     while True:
@@ -246,6 +287,9 @@ def _csv_rows(
             start,
             row_id,
             tuple(None if position is None else cells[position] for position in positions),
+            None
+            if iim_positions is None
+            else tuple(None if position is None else cells[position] for position in iim_positions),
         )
 
 
@@ -547,9 +591,23 @@ def run_batch(
             write_error(row)
             failed += 1
             continue
-        line, row_id, findings = row
-        result = classify(findings)
+        line, row_id, findings = row[:3]
+        extra: tuple[object, ...] = ()
+        if len(row) == 4:  # with EULAR/ACR findings: both, each shared fact entered once
+            try:
+                both = side_by_side(findings, row[3])
+            except ImnmError as error:
+                write_error(
+                    RowError(line=line, id=row_id, field=None, value=None, message=str(error))
+                )
+                failed += 1
+                continue
+            result, extra = both.classification, iim_cells(both.assessment)
+        else:
+            result = classify(findings)
         subtype = result.subtype
-        write_result((line, row_id, None if subtype is None else subtype.id, result.criteria.value))
+        write_result(
+            (line, row_id, None if subtype is None else subtype.id, result.criteria.value, *extra)
+        )
         classified += 1
     return classified, failed
