@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .cohort import COLUMNS, TABLE_COLUMNS, WHITESPACE, Column, decision_table
+from .cohort import COLUMNS, RESULT_COLUMNS, TABLE_COLUMNS, WHITESPACE, Column, decision_table
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,11 +59,13 @@ DIALECTS: tuple[str, ...] = ("duckdb", "spark")
 DECISION_TABLE = "imnm_decision_table"
 """The name of the decision table in the session: a temporary table (DuckDB) or view (Spark)."""
 
-OUTPUT_COLUMNS: tuple[str, ...] = ("subtype", "criteria", "error")
+OUTPUT_COLUMNS: tuple[str, ...] = (*RESULT_COLUMNS, "error")
 """The columns that :func:`classify_query` adds to the cohort's own."""
 
-# The DuckDB macro that normalises one cell (a macro is expanded where it is used).
+# The DuckDB macro that folds one cell (a macro is expanded where it is used).
 _CELL_MACRO = "imnm_cell"
+# The decision table's extra column in a session: one integer per combination, the join key.
+_KEY = "imnm_key"
 
 
 def _spark_string(text: str) -> str:
@@ -106,19 +108,40 @@ class _Syntax:
 
 
 def _fold(syntax: _Syntax, cell: str, unknown: str) -> str:
-    # imnm.cohort.fold in SQL: a wire value passes as it is (the common case,
-    # and the cheapest); else strip ASCII whitespace, blank means unknown, and
+    # imnm.cohort.fold in SQL: strip ASCII whitespace, blank means unknown, and
     # lower-case only text that is all ASCII (one byte per character).
     text = f"CAST({cell} AS {syntax.text})"
     folded = syntax.trim.format(text=text, characters=syntax.string(WHITESPACE))
-    wire = ", ".join(map(syntax.string, dict.fromkeys(v for c in COLUMNS for v in c.values)))
     return (
-        f"CASE WHEN {text} IN ({wire}) THEN {text}\n"
-        f"    WHEN coalesce({folded}, '') = '' THEN {unknown}\n"
+        f"CASE WHEN coalesce({folded}, '') = '' THEN {unknown}\n"
         f"    WHEN {syntax.octets}({folded}) = {syntax.characters}({folded}) "
         f"THEN lower({folded})\n"
         f"    ELSE {folded} END"
     )
+
+
+def _position(syntax: _Syntax, column: Column, value: str, otherwise: str = "NULL") -> str:
+    # The position of a wire value among the column's values, else *otherwise*.
+    whens = " ".join(
+        f"WHEN {syntax.string(wire)} THEN {index}" for index, wire in enumerate(column.values)
+    )
+    return f"CASE {value} {whens} ELSE {otherwise} END"
+
+
+def _table_key(syntax: _Syntax) -> str:
+    # The key of a row of the decision table, from its findings columns.
+    return _key([_position(syntax, column, column.name) for column in COLUMNS])
+
+
+def _key(positions: list[str]) -> str:
+    # One integer per combination: the positions as digits of a mixed radix,
+    # the first column the most significant (the decision table's order).
+    terms = []
+    weight = 1
+    for column, position in reversed(list(zip(COLUMNS, positions, strict=True))):
+        terms.append(position if weight == 1 else f"{weight} * ({position})")
+        weight *= len(column.values)
+    return "\n  + ".join(reversed(terms))
 
 
 def _duckdb_values(rows: str) -> str:
@@ -181,7 +204,8 @@ def setup_statements(dialect: str, *, table: str = DECISION_TABLE) -> tuple[str,
     syntax = _syntax(dialect)
     view = (
         f"CREATE OR REPLACE {syntax.table} {table} AS\n"
-        f"SELECT {', '.join(TABLE_COLUMNS)}\nFROM {syntax.values(_rows(dialect))}"
+        f"SELECT {', '.join(TABLE_COLUMNS)},\n  {_table_key(syntax)} AS {_KEY}\n"
+        f"FROM {syntax.values(_rows(dialect))}"
     )
     if not syntax.macro:
         return (view,)
@@ -197,8 +221,10 @@ def _rows(dialect: str) -> str:
     # The decision table as the rows of a VALUES list (cached: it is large).
     string = _SYNTAX[dialect].string
 
-    def literal(value: str | None) -> str:
-        return "NULL" if value is None else string(value)
+    def literal(value: object) -> str:
+        if value is None:
+            return "NULL"
+        return string(value) if isinstance(value, str) else str(value)
 
     return ",\n".join("  (" + ", ".join(map(literal, row)) + ")" for row in decision_table())
 
@@ -229,27 +255,30 @@ def classify_query(
     syntax = _syntax(dialect)
     present = [c for c in COLUMNS if columns is None or c.name in columns]
 
-    def cell(column: Column) -> str:
-        unknown = syntax.string(column.unknown)
+    def position(column: Column) -> str:
+        # A wire value maps at once (the common case, and the cheapest); any
+        # other cell is folded first, then mapped; NULL if it is still no value.
         if column not in present:
-            return unknown
-        if syntax.macro:
-            return f"{_CELL_MACRO}(c.{column.name}, {unknown})"
-        return f"({_fold(syntax, f'c.{column.name}', unknown)})"
+            return str(column.values.index(column.unknown))
+        cell, unknown = f"c.{column.name}", syntax.string(column.unknown)
+        folded = (
+            f"{_CELL_MACRO}({cell}, {unknown})" if syntax.macro else _fold(syntax, cell, unknown)
+        )
+        slow = _position(syntax, column, f"({folded})")
+        return _position(syntax, column, f"CAST({cell} AS {syntax.text})", f"({slow})")
 
-    keys = "\n AND ".join(f"t.{column.name} = {cell(column)}" for column in COLUMNS)
+    positions = {column.name: position(column) for column in COLUMNS}
     checks = "".join(
-        f"\n    WHEN {cell(column)} NOT IN "
-        f"({', '.join(map(syntax.string, column.values))}) THEN {syntax.string(column.error)}"
+        f"\n    WHEN ({positions[column.name]}) IS NULL THEN {syntax.string(column.error)}"
         for column in present
     )
     return (
-        f"SELECT {syntax.hint}c.*, t.subtype, t.criteria,\n"
+        f"SELECT {syntax.hint}c.*, {', '.join(f't.{name}' for name in RESULT_COLUMNS)},\n"
         f"  CASE WHEN t.criteria IS NOT NULL THEN NULL{checks}\n"
         f"  END AS error\n"
         f"FROM {source} AS c\n"
         f"LEFT JOIN {table} AS t\n"
-        f"  ON {keys}"
+        f"  ON t.{_KEY} = {_key(list(positions.values()))}"
     )
 
 
@@ -290,7 +319,11 @@ def classify_spark(cohort: pyspark.sql.DataFrame) -> pyspark.sql.DataFrame:
     joined by :func:`classify_query`; the result is lazy, like any DataFrame.
     """
     session = cohort.sparkSession
-    schema = ", ".join(f"{name} string" for name in TABLE_COLUMNS)
-    table = session.createDataFrame(list(decision_table()), schema)
+    rows = list(decision_table())
+    kinds = ["int" if isinstance(value, int) else "string" for value in rows[0]]
+    schema = ", ".join(f"{name} {kind}" for name, kind in zip(TABLE_COLUMNS, kinds, strict=True))
+    table = session.createDataFrame(rows, schema).selectExpr(
+        "*", f"{_table_key(_SYNTAX['spark'])} AS {_KEY}"
+    )
     query = classify_query("{cohort}", "spark", table="{table}", columns=cohort.columns)
     return session.sql(query, cohort=cohort, table=table)

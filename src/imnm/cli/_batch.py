@@ -535,15 +535,39 @@ def _parquet_rows(
     pa, _ = _arrow.modules()
     line = 0
     for batch in batches:
-        texts = {
-            columns[name]: batch.column(name).cast(pa.string()).to_pylist()
-            for name in batch.schema.names
-        }
-        absent = [None] * batch.num_rows
-        ids = texts.get(id_column, absent)
-        for row_id, *cells in zip(ids, *(texts.get(f.name, absent) for f in FIELDS), strict=True):
+        size = batch.num_rows
+        names = {columns[name]: name for name in batch.schema.names}
+        ids = _texts(pa, batch, names.get(id_column), size)
+        # Each findings column as small integer codes into its few distinct
+        # values: a row is then a tuple of codes, parsed once per batch.
+        codes, values = [], []
+        for field in FIELDS:
+            name = names.get(field.name)
+            if name is None:
+                codes.append(itertools.repeat(0, size))
+                values.append([None])
+                continue
+            encoded = batch.column(name).cast(pa.string()).dictionary_encode()
+            codes.append(encoded.indices.fill_null(-1).to_pylist())
+            values.append([*encoded.dictionary.to_pylist(), None])  # -1: null
+        parsed: dict[tuple[int, ...], Parsed | RowError] = {}
+        for row_id, key in zip(ids, zip(*codes, strict=True), strict=True):
             line += 1
-            yield _parse(line, row_id, tuple(cells))
+            known = parsed.get(key)
+            if known is None:
+                cells = tuple(column[code] for column, code in zip(values, key, strict=True))
+                known = parsed[key] = _parse(0, None, cells)
+            if isinstance(known, RowError):
+                yield attrs.evolve(known, line=line, id=row_id)
+            else:
+                yield (line, row_id, known[2])
+
+
+def _texts(pa: Any, batch: Any, name: str | None, size: int) -> list[str | None]:
+    if name is None:
+        return [None] * size
+    texts: list[str | None] = batch.column(name).cast(pa.string()).to_pylist()
+    return texts
 
 
 @attrs.frozen(kw_only=True)

@@ -109,14 +109,17 @@ class _ParquetWriter:
 
     def _flush(self) -> None:
         arrays = [
-            self._pa.array(
-                values if field.type == self._pa.int64() else [_text(v) for v in values],
-                field.type,
-            )
+            self._array(values, field.type)
             for field, values in zip(self._schema, zip(*self._rows, strict=True), strict=True)
         ]
         self._writer.write_batch(self._pa.record_batch(arrays, schema=self._schema))
         self._rows.clear()
+
+    def _array(self, values: Sequence[object], kind: Any) -> Any:
+        try:
+            return self._pa.array(values, kind)
+        except (self._pa.ArrowTypeError, self._pa.ArrowInvalid):  # a value that is not text
+            return self._pa.array([_text(value) for value in values], kind)
 
     def close(self) -> None:
         if self._rows:
