@@ -25,6 +25,7 @@ from imnm import (
     InvalidFindings,
     InvalidPayload,
     InvalidValue,
+    OntologyTerm,
     Presence,
     Reference,
     Serology,
@@ -489,6 +490,27 @@ def _python_validator(cls: type) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(serialize.json_schema(cls))
 
 
+@pytest.mark.parametrize(
+    ("label", "document"),
+    [
+        ("trailing newline", {"id": "HP:0003701\n", "label": "Proximal muscle weakness"}),
+        ("arabic digits", {"id": "HP:\u0660\u0660\u0660\u0663\u0667\u0660\u0661", "label": "x"}),
+        ("only a separator", {"id": "HP:0003701", "label": "\x1c"}),
+        ("only a next line", {"id": "HP:0003701", "label": "\x85 "}),
+    ],
+)
+def test_schema_and_loader_refuse_the_same_strings(label: str, document: dict[str, str]) -> None:
+    assert not _python_validator(OntologyTerm).is_valid(document), label
+    with pytest.raises(InvalidPayload):
+        serialize.from_dict(document, OntologyTerm)
+
+
+def test_a_byte_order_mark_is_text_for_both() -> None:
+    document = {"id": "HP:0003701", "label": "\ufeff"}  # a space in ECMA-262, not in Python
+    assert _python_validator(OntologyTerm).is_valid(document)
+    assert serialize.from_dict(document, OntologyTerm).label == "\ufeff"
+
+
 def test_an_integral_number_is_an_integer_for_both() -> None:
     reference = json.loads(serialize.dumps(catalog.REFERENCES[0]))
     reference["year"] = float(reference["year"])
@@ -498,3 +520,10 @@ def test_an_integral_number_is_an_integer_for_both() -> None:
     assert not _python_validator(Reference).is_valid(reference)
     with pytest.raises(InvalidPayload, match=r"\$\.year: expected an integer"):
         serialize.from_dict(reference, Reference)
+
+
+def test_the_non_space_class_is_exactly_pythons_whitespace() -> None:
+    from imnm._validators import PYTHON_SPACES
+
+    spaces = re.compile(f"[{PYTHON_SPACES}]")
+    assert [c for c in range(0x110000) if bool(spaces.fullmatch(chr(c))) != chr(c).isspace()] == []

@@ -299,8 +299,11 @@ def test_copy_as_json_gives_a_document_the_command_line_classifies(
     _open(page, site_url)
     findings = cases_.SERONEGATIVE_NON_NECROTIZING
     _click(page, findings)
+    from playwright.sync_api import expect
+
     page.get_by_role("button", name="Copy as JSON").click()
-    assert page.get_by_role("status").inner_text() == "Copied the findings as JSON."
+    # The clipboard is written asynchronously: wait for the page to say it is done.
+    expect(page.get_by_role("status")).to_have_text("Copied the findings as JSON.")
     document = page.evaluate("() => navigator.clipboard.readText()")
     assert serialize.loads(document, Findings) == findings
     completed = subprocess.run(
@@ -313,6 +316,7 @@ def test_copy_as_json_gives_a_document_the_command_line_classifies(
     assert completed.returncode == 0, completed.stderr
     assert serialize.loads(completed.stdout, Classification) == classify(findings)
     page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status")).to_have_text("Copied the link.")
     link = page.evaluate("() => navigator.clipboard.readText()")
     assert link == page.url
     assert tab.problems == []

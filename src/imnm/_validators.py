@@ -48,8 +48,14 @@ def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise InvalidValue(attribute.name, value, "must be a non-empty string")
 
 
-# JSON Schema searches for a pattern anywhere in the string: one non-space character.
-_NON_EMPTY = {"pattern": r"\S"}
+# JSON Schema searches for a pattern anywhere in the string: one character that
+# str.strip() keeps.  Spelled out, because "\s" means other characters in
+# ECMA-262 (JSON Schema's regular expressions) than in Python.
+# (A test checks that the class holds exactly the characters str.isspace() accepts.)
+PYTHON_SPACES = (
+    r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_NON_EMPTY = {"pattern": f"[^{PYTHON_SPACES}]"}
 with_schema(text, **_NON_EMPTY)
 
 
@@ -76,11 +82,13 @@ def matches(pattern: re.Pattern[str], expected: str) -> Validator:
 def schema_pattern(pattern: str) -> str:
     r"""*pattern* (ASCII) as a JSON Schema pattern that matches what ``fullmatch`` does.
 
-    JSON Schema searches, so the pattern is anchored.  Its regular expressions
-    are ECMA-262's, where ``$`` is the end of the string and ``\d`` is ``[0-9]``
-    (:func:`matches` reads its pattern as ASCII, as ECMA-262 does).
+    JSON Schema searches, so the pattern is anchored; ``(?![\s\S])`` ends it at
+    the end of the string in ECMA-262 and in Python alike (Python's ``$`` also
+    matches before a final newline).  ``\d`` is spelled ``[0-9]``: :func:`matches`
+    reads its pattern as ASCII, and ``\d`` means more in a Python validator.
     """
-    return f"^(?:{pattern})$"
+    body = re.sub(r"(?<!\\)\\d", "[0-9]", pattern)
+    return f"^(?:{body})(?![\\s\\S])"
 
 
 def instance_of(cls: type | tuple[type, ...], expected: str) -> Validator:
