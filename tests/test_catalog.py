@@ -93,10 +93,11 @@ class TestAntiSrp:
             "Intense and early immunosuppressant therapy recommended."
         )
         ivig = therapy(ANTI_SRP, "ivig")
-        # No reference confirms IVIG's row: it carries the page's placement only.
+        # No reference confirms IVIG's row: it carries the page's placement only,
+        # said for a clinician (0.1.0 said "flattened"; that is provenance, in the docs).
         assert ivig.references == ()
-        assert ivig.caveat is not None
-        assert "flattened" in ivig.caveat
+        assert ivig.recommendation == "Listed by the source page for anti-SRP myopathy."
+        assert ivig.caveat == "No reference cited by the source page confirms it for this form."
 
     def test_rituximab_is_backed_by_pinal_fernandez_2018(self) -> None:
         # imnm-facts.md section 1: anti-SRP patients "may respond best to immunosuppressive
@@ -128,6 +129,8 @@ class TestAntiHmgcr:
         rituximab = therapy(ANTI_HMGCR, "rituximab")
         assert rituximab.references == ()
         assert rituximab.caveat is not None
+        # 0.1.0's recommendation "Rituximab." stuttered after the name.
+        assert rituximab.recommendation == "Listed by the source page for anti-HMGCR myopathy."
 
     def test_immunosuppression_is_recommended_as_for_anti_srp(self) -> None:
         assert therapy(ANTI_HMGCR, "immunosuppression") == therapy(ANTI_SRP, "immunosuppression")
@@ -209,11 +212,15 @@ class TestReferences:
             "doi:10.1056/NEJMra1402225"
         )
 
-    def test_the_rituximab_trial_is_flagged_as_not_about_imnm_and_never_cited_as_support(
+    def test_the_rituximab_trial_is_flagged_as_about_another_myopathy_and_never_cited(
         self,
     ) -> None:
+        # 0.1.0 said "not IMNM"; the library never writes that phrase (issue 18).
         assert catalog.ALLENBACH_2015.note is not None
-        assert "not IMNM" in catalog.ALLENBACH_2015.note
+        assert "anti-synthetase myopathy, another inflammatory myopathy" in (
+            catalog.ALLENBACH_2015.note
+        )
+        assert "not IMNM" not in catalog.ALLENBACH_2015.note
         cited = {ref for obj in walk(IMNM) if obj is not IMNM for ref in _refs(obj)}
         assert catalog.ALLENBACH_2015 not in cited
 

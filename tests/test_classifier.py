@@ -231,7 +231,10 @@ class TestWorkedCases:
             catalog.MAMMEN_2015
             in next(t for t in result.subtype.therapies if t.id == "ivig").references
         )
-        assert result.summary == "Anti-HMGCR myopathy: criteria met"
+        # 0.1.0: "Anti-HMGCR myopathy: criteria met"; now the finding leads.
+        assert (
+            result.summary == "Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy"
+        )
 
     def test_anti_srp_patient_with_interstitial_lung_disease(self) -> None:
         # Source page: in anti-SRP myopathy "extra-muscular features are common"; lung
@@ -301,7 +304,8 @@ class TestWorkedCases:
             "other myositis-specific autoantibodies not tested."
         )
         assert "Elevated serum creatine kinase: absent." in details
-        assert result.summary == "Anti-SRP myopathy: criteria not met"
+        # 0.1.0: "Anti-SRP myopathy: criteria not met" named a disease it did not find.
+        assert result.summary == "Anti-SRP positive; ENMC 2016 criteria: not met"
 
 
 class TestBadInput:

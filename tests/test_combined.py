@@ -142,7 +142,9 @@ def test_enmc_met_but_eular_acr_below_possible_is_a_divergence() -> None:
         "the EULAR/ACR 2017 cut-off for possible IIM."
     )
     assert "no anti-SRP, anti-HMGCR or necrosis item" in both.divergences[1]
-    assert both.summary.startswith("ENMC 2016: Anti-HMGCR myopathy: criteria met. EULAR/ACR")
+    assert both.summary.startswith(
+        "ENMC 2016: Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy. EULAR/ACR"
+    )
 
 
 def test_enmc_met_and_eular_acr_possible_is_below_the_recommended_minimum() -> None:

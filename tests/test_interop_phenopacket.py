@@ -30,6 +30,7 @@ from imnm import (
 )
 from imnm.interop.phenopacket import (
     HPO_RESOURCE,
+    PROGRESS_STATUS,
     PhenopacketReading,
     from_phenopacket,
     read_phenopacket,
@@ -200,8 +201,12 @@ def test_a_non_necrotizing_biopsy_is_not_written_as_necrosis_excluded() -> None:
 def test_statin_exposure_and_extramuscular_features_are_never_written(
     all_findings: tuple[Findings, ...], change: dict[str, Any]
 ) -> None:
+    # They can add a note to the interpretation's summary (text), never a feature.
     for findings in all_findings[::7]:
-        assert export(attrs.evolve(findings, **change)) == export(findings)
+        changed = export(attrs.evolve(findings, **change))
+        packet = export(findings)
+        del changed["interpretations"], packet["interpretations"]
+        assert changed == packet
 
 
 def test_the_disease_is_written_exactly_when_the_criteria_are_met(
@@ -406,4 +411,43 @@ def test_every_problem_is_reported_at_once() -> None:
         "$.extra: not a field here in a GA4GH Phenopacket v2",
         "$.metaData.phenopacketSchemaVersion: must be a 2.x version; got None",
         "$.phenotypicFeatures[0].type.id: is not a well-formed HP id; got 'HP:1'",
+    )
+
+
+# --- What the phenopacket says the disease entry is (issue 18) ---------------------
+
+
+def test_the_interpretation_says_a_listed_disease_is_a_criteria_classification(
+    all_findings: tuple[Findings, ...],
+) -> None:
+    for findings in all_findings[::13]:
+        result = classify(findings)
+        packet = export(findings)
+        (interpretation,) = packet["interpretations"]
+        assert interpretation["progressStatus"] == PROGRESS_STATUS == "IN_PROGRESS"
+        assert "diagnosis" not in interpretation
+        summary = interpretation["summary"]
+        assert summary.startswith(f"{result.summary}.")
+        assert result.disclaimer in summary
+        listed = "records that the ENMC 2016 classification criteria are met" in summary
+        assert listed == ("diseases" in packet)
+        for rule in result.explanation:
+            if rule.criterion.caveat is not None:
+                assert rule.criterion.caveat in summary
+        (source,) = packet["metaData"]["externalReferences"]
+        assert source["reference"] == catalog.ALLENBACH_2018.url
+
+
+def test_an_interpretation_is_accepted_and_one_with_a_diagnosis_is_listed() -> None:
+    plain = {"id": "i1", "progressStatus": "IN_PROGRESS", "summary": "criteria met"}
+    diagnosed = {"id": "i2", "progressStatus": "SOLVED", "diagnosis": {"disease": {}}}
+    assert from_phenopacket(packet_with(interpretations=[plain])) == Findings()
+    reading = read_phenopacket(packet_with(interpretations=[plain, diagnosed]))
+    assert reading.unrecognised == (
+        "$.interpretations[1].diagnosis: imnm reads no diagnosis; left out",
+    )
+    with pytest.raises(InvalidPayload) as raised:
+        read_phenopacket(packet_with(interpretations=[{"notes": "x"}]))
+    assert raised.value.problems == (
+        "$.interpretations[0].notes: not a field here in a GA4GH Phenopacket v2",
     )

@@ -76,7 +76,10 @@ def test_asset_positions_follow_the_fields_order(
         ),
         pytest.param(
             lambda d: d["nodes"].__setitem__(
-                d["nodes"].index("Anti-HMGCR myopathy: criteria met"), "No IMNM subtype"
+                d["nodes"].index(
+                    "Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy"
+                ),
+                "No IMNM subtype",
             ),
             id="summary-changed",
         ),

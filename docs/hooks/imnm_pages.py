@@ -24,7 +24,7 @@ import imnm
 from imnm import catalog, criteria, iim
 from imnm._markdown import escape as _md
 from imnm._markdown import table
-from imnm.classifier import CriteriaStatus
+from imnm.classifier import DISCLAIMER, CriteriaStatus
 from imnm.model import Reference, Statement, Subtype
 
 _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
@@ -176,11 +176,16 @@ def _subtype(from_uri: str, subtype: Subtype) -> str:
         parts.append(
             "Rule out:\n\n" + "\n".join(f"- {_md(c)}" for c in subtype.conditions_to_rule_out)
         )
+    complications = _link(from_uri, "knowledge/complications.md", "complications")
     if subtype.complications:
         parts.append(
-            "Complications reported for this form in particular: "
-            + ", ".join(_md(c.name) for c in subtype.complications)
-            + "."
+            f"[Complications]({complications}) are rare in IMNM; the source names this form "
+            "in particular for: " + ", ".join(_md(c.name) for c in subtype.complications) + "."
+        )
+    else:
+        parts.append(
+            f"[Complications]({complications}) are rare in IMNM; the source names another "
+            "form in particular, which does not mean this form has none."
         )
     if subtype.therapies:
         parts.append(
@@ -223,7 +228,7 @@ def _autoantibodies(_from_uri: str) -> str:
 def _complications(_from_uri: str) -> str:
     by_id = {s.id: s for s in catalog.SUBTYPES}
     table = _table(
-        ("Complication", "Wire id", "What the source says", "HPO terms", "Reported for"),
+        ("Complication", "Wire id", "What the source says", "HPO terms", "Named in particular for"),
         (
             (
                 _md(complication.name),
@@ -434,6 +439,25 @@ def _try_it(from_uri: str) -> str:
     )
 
 
+def _unconfirmed(from_uri: str) -> str:
+    return _table(
+        ("Rule", "Caveat", "Source"),
+        (
+            (
+                f"{_md(c.title)} (`{c.id}`)",
+                _md(c.caveat),
+                _cite(from_uri, c.references),
+            )
+            for c in criteria.CRITERIA
+            if c.caveat is not None
+        ),
+    )
+
+
+def _disclaimer(_from_uri: str) -> str:
+    return f"> {_md(DISCLAIMER)}"
+
+
 # --- EULAR/ACR 2017 (imnm.iim) ------------------------------------------------
 
 
@@ -520,6 +544,7 @@ _RENDERERS: dict[str, Renderer] = {
     "classifier-flowchart": _flowchart,
     "complications": _complications,
     "criteria-table": _criteria_table,
+    "disclaimer": _disclaimer,
     "disease": _disease,
     "note-rules": _note_rules,
     "reference-list": _reference_list,
@@ -527,4 +552,5 @@ _RENDERERS: dict[str, Renderer] = {
     "source-page": _source_page,
     "subtypes": _subtypes,
     "try-it": _try_it,
+    "unconfirmed": _unconfirmed,
 }

@@ -108,11 +108,11 @@ ALLENBACH_2015 = Reference(  # page reference 3
     pages="e0133702",
     doi="10.1371/journal.pone.0133702",
     note=(
-        "Cited by the source page; the trial concerns anti-synthetase myopathy, not IMNM, "
-        "so the library does not cite it as support for any IMNM recommendation."
+        "Cited by the source page; the trial concerns anti-synthetase myopathy, another "
+        "inflammatory myopathy, so the library cites it for no IMNM recommendation."
     ),
 )
-"""Page reference 3: a rituximab trial in anti-synthetase myopathy (not IMNM)."""
+"""Page reference 3: a rituximab trial in anti-synthetase myopathy."""
 ALLENBACH_2018 = Reference(  # page reference 4: the ENMC 2016 classification criteria
     id="allenbach-2018",
     authors=(
@@ -197,16 +197,18 @@ ANTI_HMGCR_ANTIBODY = Autoantibody(
 AUTOANTIBODIES: tuple[Autoantibody, ...] = (ANTI_SRP_ANTIBODY, ANTI_HMGCR_ANTIBODY)
 """Both autoantibodies that define a form of IMNM."""
 
-# --- Complications (page, "Other complications"). The page reports them for
-# autoantibody-negative IMNM in particular.
+# --- Complications (page, "Other complications"): rare in IMNM; "people with
+# autoantibody-negative IMNM, in particular, may experience" them.  "In
+# particular" is not "only": ``reported_for`` names the form the page singles
+# out, and every form can have them.
 
-_SERONEGATIVE_ONLY = frozenset({ids.AUTOANTIBODY_NEGATIVE})
+_IN_PARTICULAR = frozenset({ids.AUTOANTIBODY_NEGATIVE})
 DYSPHAGIA = Complication(
     id="dysphagia",
     name="Difficulties with swallowing (dysphagia)",
     description="Difficulties with swallowing (dysphagia).",
     terms=(OntologyTerm(id="HP:0002015", label="Dysphagia"),),
-    reported_for=_SERONEGATIVE_ONLY,
+    reported_for=_IN_PARTICULAR,
 )
 """Complication: difficulties with swallowing."""
 BREATHING_PROBLEMS = Complication(
@@ -217,7 +219,7 @@ BREATHING_PROBLEMS = Complication(
         OntologyTerm(id="HP:0006515", label="Interstitial pneumonitis"),
         OntologyTerm(id="HP:0002093", label="Respiratory insufficiency"),
     ),
-    reported_for=_SERONEGATIVE_ONLY,
+    reported_for=_IN_PARTICULAR,
 )
 """Complication: lung inflammation and respiratory insufficiency."""
 MYOCARDITIS = Complication(
@@ -225,7 +227,7 @@ MYOCARDITIS = Complication(
     name="Inflammation of the heart (myocarditis)",
     description="Inflammation of the heart (myocarditis).",
     terms=(OntologyTerm(id="HP:0012819", label="Myocarditis"),),
-    reported_for=_SERONEGATIVE_ONLY,
+    reported_for=_IN_PARTICULAR,
 )
 """Complication: inflammation of the heart."""
 MALIGNANCY = Complication(
@@ -233,7 +235,7 @@ MALIGNANCY = Complication(
     name="Increased risk of cancer (malignancies)",
     description="Increased risk of cancer (malignancies).",
     terms=(OntologyTerm(id="HP:0002664", label="Neoplasm"),),
-    reported_for=_SERONEGATIVE_ONLY,
+    reported_for=_IN_PARTICULAR,
 )
 """Complication: an increased risk of cancer."""
 COMPLICATIONS: tuple[Complication, ...] = (DYSPHAGIA, BREATHING_PROBLEMS, MYOCARDITIS, MALIGNANCY)
@@ -250,13 +252,12 @@ COMPLICATIONS: tuple[Complication, ...] = (DYSPHAGIA, BREATHING_PROBLEMS, MYOCAR
 #   monotherapy".
 # - Mammen & Tiniakou 2015: statin-exposed anti-HMGCR patients improved on IVIG
 #   monotherapy.
-# A bullet whose placement the references do not confirm carries a caveat.
+# A bullet whose placement the references do not confirm says so, in words for
+# a clinician; the curation detail (the flattened table, IVIG listed twice) is
+# on the documentation's provenance page.
 
 _IMMUNOSUPPRESSION = "Intense and early immunosuppressant therapy recommended."
-_PLACEMENT_CAVEAT = (
-    "The source page's therapy table was flattened to text; this bullet's row is "
-    "not confirmed by the cited references."
-)
+_UNCONFIRMED_FOR_FORM = "No reference cited by the source page confirms it for this form."
 
 # Statements the classifier quotes as notes; each stands once, here.
 STATIN_ASSOCIATION = Statement(
@@ -297,8 +298,8 @@ ANTI_SRP = Subtype(
         Therapy(
             id="ivig",
             name="Intravenous immunoglobulin (IVIG)",
-            recommendation="Intravenous immunoglobulin (IVIG).",
-            caveat=_PLACEMENT_CAVEAT + " The page lists IVIG twice in this row.",
+            recommendation="Listed by the source page for anti-SRP myopathy.",
+            caveat=_UNCONFIRMED_FOR_FORM,
         ),
         Therapy(
             id="rituximab",
@@ -308,10 +309,6 @@ ANTI_SRP = Subtype(
                 "regimens that include rituximab."
             ),
             references=(PINAL_FERNANDEZ_2018,),
-            caveat=(
-                "On the source page rituximab follows the anti-HMGCR bullets; its reference 2 "
-                "(Pinal-Fernandez 2018) recommends it for anti-SRP myopathy."
-            ),
         ),
     ),
 )
@@ -342,8 +339,8 @@ ANTI_HMGCR = Subtype(
         Therapy(
             id="rituximab",
             name="Rituximab",
-            recommendation="Rituximab.",
-            caveat=_PLACEMENT_CAVEAT,
+            recommendation="Listed by the source page for anti-HMGCR myopathy.",
+            caveat=_UNCONFIRMED_FOR_FORM,
         ),
     ),
 )

@@ -34,12 +34,21 @@ from .findings import Findings, Serology
 from .model import Reference, Statement, Subtype
 
 __all__ = [
+    "DISCLAIMER",
     "Classification",
     "CriteriaStatus",
     "RuleResult",
     "classify",
     "classify_many",
 ]
+
+
+DISCLAIMER = (
+    "This is the output of classification criteria (ENMC 2016) applied to the findings "
+    "given, not a diagnosis: a clinician interprets it with everything else known about "
+    "the patient."
+)
+"""What every classification is, stated by the result itself and by every export."""
 
 
 class CriteriaStatus(enum.Enum):
@@ -100,10 +109,33 @@ class Classification:
         return tuple(dict.fromkeys(cited))
 
     @property
+    def classified_subtype(self) -> Subtype | None:
+        """The subtype, only where the criteria for it are met; otherwise None.
+
+        :attr:`subtype` is what the serology points to, whatever the criteria
+        status; filter on this one for "meets the criteria".
+        """
+        return self.subtype if self.criteria is CriteriaStatus.MET else None
+
+    @property
+    def disclaimer(self) -> str:
+        """What the result is: criteria output, not a diagnosis (:data:`DISCLAIMER`)."""
+        return DISCLAIMER
+
+    @property
     def summary(self) -> str:
-        """One line for people, e.g. ``"Anti-HMGCR myopathy: criteria met"``."""
-        name = "No IMNM subtype" if self.subtype is None else self.subtype.name
-        return f"{name}: criteria {self.criteria.value.replace('_', ' ')}"
+        """One line for people: what the serology shows, then the criteria status.
+
+        A disease is named only where the criteria are met, e.g.
+        ``"Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy"``
+        but ``"Anti-HMGCR positive; ENMC 2016 criteria: not met"``.
+        """
+        found = self.explanation[0].criterion.title
+        classified = self.classified_subtype
+        if classified is not None:
+            name = classified.name[0].lower() + classified.name[1:]
+            return f"{found}; ENMC 2016 criteria met for {name}"
+        return f"{found}; ENMC 2016 criteria: {self.criteria.value.replace('_', ' ')}"
 
 
 _memo: dict[Findings, Classification] = {}
@@ -132,7 +164,7 @@ def classify(findings: Findings) -> Classification:
         ...     anti_hmgcr=Serology.POSITIVE, anti_srp=Serology.NEGATIVE,
         ...     elevated_ck=Presence.PRESENT, proximal_weakness=Presence.PRESENT))
         >>> result.summary
-        'Anti-HMGCR myopathy: criteria met'
+        'Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy'
     """
     # Only Findings itself reaches the memo: a subclass may hash and compare as
     # it likes, so it could poison an entry or grow the memo without bound.

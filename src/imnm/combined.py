@@ -179,7 +179,7 @@ def side_by_side(findings: Findings, iim_findings: IIMFindings) -> SideBySide:
         ...              elevated_ck=Presence.PRESENT),
         ...     IIMFindings(proximal_lower_weakness=Presence.PRESENT))
         >>> both.classification.summary
-        'Anti-HMGCR myopathy: criteria met'
+        'Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy'
         >>> both.assessment.findings.elevated_muscle_enzymes.value
         'present'
     """

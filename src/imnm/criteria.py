@@ -204,10 +204,42 @@ class NoteRule:
 
 
 _ENMC = (ALLENBACH_2018,)
-_SEROPOSITIVE_CAVEAT = (
-    "The project's reference file confirms the ENMC requirements (elevated CK, proximal "
-    "weakness, the antibody) for anti-HMGCR myopathy; for anti-SRP myopathy they are widely "
-    "cited, but the report's full text was not checked."
+# Caveats, written for the clinician who reads a result: what is uncertain and
+# why.  Each is a point imnm-facts.md section 2 marks UNCONFIRMED (widely cited
+# from the ENMC report, or not stated in the project's sources at all); how the
+# project checked its sources is on the documentation's provenance page.
+_BIOPSY_NOT_MANDATORY = (
+    "that a muscle biopsy is not required for this form is widely cited from the ENMC "
+    "report but not confirmed from its full text"
+)
+_ANTI_SRP_CAVEAT = (
+    "Unconfirmed: that anti-SRP myopathy requires elevated CK, proximal weakness and the "
+    f"antibody, as anti-HMGCR myopathy does, and {_BIOPSY_NOT_MANDATORY}."
+)
+_ANTI_HMGCR_CAVEAT = f"Unconfirmed: {_BIOPSY_NOT_MANDATORY}."
+_OTHER_MSA_CAVEAT = (
+    "Unconfirmed: how the ENMC report handles a positive myositis-specific autoantibody "
+    "other than anti-SRP and anti-HMGCR. The source page says such a finding suggests "
+    "another type of idiopathic inflammatory myopathy; the criteria count as not met, "
+    "which does not rule IMNM out."
+)
+_CONFLICTING_CAVEAT = (
+    "Unconfirmed: how the ENMC report treats patients positive for more than one "
+    "myositis-specific autoantibody. Such results are unusual: most patients with an "
+    "autoimmune myopathy have a single one (J Neuromuscul Dis 2018)."
+)
+_INCOMPLETE_CAVEAT = (
+    "Unconfirmed: how the ENMC report treats incomplete serology. No subtype is assigned "
+    "until anti-SRP and anti-HMGCR are both known."
+)
+_HYPERCKEMIA_CAVEAT = (
+    "Unconfirmed: how the ENMC report classifies antibody-positive patients with an "
+    "elevated CK but no weakness (hyperCKemia). Absent weakness counts as not met, which "
+    "does not rule IMNM out: weakness can appear later."
+)
+_NECROTIZING_CAVEAT = (
+    "Unconfirmed: the biopsy requirement for autoantibody-negative IMNM is widely cited "
+    "from the ENMC report but not confirmed from its full text."
 )
 
 
@@ -276,10 +308,10 @@ ANTIBODIES: tuple[Antibody, ...] = (
         subtype=ANTI_SRP,
         criterion=_serology_criterion(
             "anti-srp-serology",
-            "Anti-SRP autoantibodies",
+            "Anti-SRP positive",
             "Anti-SRP positive, with anti-HMGCR and other myositis-specific autoantibodies not "
-            "positive: anti-SRP myopathy.",
-            _SEROPOSITIVE_CAVEAT,
+            "positive: the serology of anti-SRP myopathy.",
+            _ANTI_SRP_CAVEAT,
         ),
         next_step_if_untested="Test for anti-SRP autoantibodies.",
     ),
@@ -288,9 +320,10 @@ ANTIBODIES: tuple[Antibody, ...] = (
         subtype=ANTI_HMGCR,
         criterion=_serology_criterion(
             "anti-hmgcr-serology",
-            "Anti-HMGCR autoantibodies",
+            "Anti-HMGCR positive",
             "Anti-HMGCR positive, with anti-SRP and other myositis-specific autoantibodies not "
-            "positive: anti-HMGCR myopathy.",
+            "positive: the serology of anti-HMGCR myopathy.",
+            _ANTI_HMGCR_CAVEAT,
         ),
         next_step_if_untested="Test for anti-HMGCR autoantibodies.",
     ),
@@ -299,9 +332,10 @@ ANTIBODIES: tuple[Antibody, ...] = (
         subtype=None,
         criterion=_serology_criterion(
             "other-msa-serology",
-            "Another myositis-specific autoantibody",
+            "Another myositis-specific autoantibody positive",
             "Only a myositis-specific autoantibody other than anti-SRP and anti-HMGCR is "
-            "positive: this suggests another idiopathic inflammatory myopathy, not IMNM.",
+            "positive: this suggests another type of idiopathic inflammatory myopathy.",
+            _OTHER_MSA_CAVEAT,
         ),
         name="other myositis-specific autoantibodies",
         term=MYOSITIS_SPECIFIC_AUTOANTIBODY,
@@ -318,20 +352,22 @@ documentation follow from the table.
 
 _SERONEGATIVE = _serology_criterion(
     "seronegative-serology",
-    "No IMNM autoantibodies",
+    "Anti-SRP and anti-HMGCR negative",
     "Anti-SRP and anti-HMGCR both tested negative, and no other myositis-specific "
-    "autoantibody positive: autoantibody-negative IMNM.",
+    "autoantibody positive: the serology of autoantibody-negative IMNM.",
 )
 _CONFLICTING = _serology_criterion(
     "conflicting-serology",
-    "Conflicting autoantibodies",
+    "Two or more myositis-specific autoantibodies positive",
     "Two or more myositis-specific autoantibodies are positive: the subtype cannot be assigned.",
+    _CONFLICTING_CAVEAT,
 )
 _INCOMPLETE = _serology_criterion(
     "incomplete-serology",
-    "Autoantibody tests incomplete",
+    "Anti-SRP or anti-HMGCR not tested",
     "No antibody is positive, but anti-SRP or anti-HMGCR has not been tested: the "
     "subtype cannot be assigned yet.",
+    _INCOMPLETE_CAVEAT,
 )
 
 
@@ -422,6 +458,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             title="Proximal muscle weakness",
             description="Proximal muscle weakness is present (the hallmark feature of IMNM).",
             references=_ENMC,
+            caveat=_HYPERCKEMIA_CAVEAT,
         ),
         field=_F.proximal_weakness.name,
         satisfied_by=Presence.PRESENT,
@@ -440,9 +477,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "(necrotic fibres, sparse inflammation)."
             ),
             references=_ENMC,
-            caveat=(
-                "Widely cited from the ENMC report; its full text was not checked by the project."
-            ),
+            caveat=_NECROTIZING_CAVEAT,
         ),
         field=_F.muscle_biopsy.name,
         satisfied_by=Biopsy.NECROTIZING,

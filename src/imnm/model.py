@@ -219,12 +219,15 @@ class Therapy:
 class Complication:
     """A complication reported in IMNM.
 
+    Complications are rare in IMNM and can occur in any of its forms.
+
     Attributes:
         id: Wire id, e.g. ``"dysphagia"``.
         name: Display name.
         description: What the source page says, as a sentence.
         terms: HPO terms for the complication (one or more).
-        reported_for: Ids of the subtypes the source reports it for in particular.
+        reported_for: Ids of the forms the source names "in particular" for it.
+            Not "only": a form not named here can have it too.
     """
 
     id: str = attrs.field(validator=_slug)
@@ -248,7 +251,8 @@ class Subtype:
         presentation: The clinical presentation, one statement each.
         therapies: Therapy recommendations, each with its sources.
         conditions_to_rule_out: Diagnoses to exclude before assigning this form.
-        complications: Complications reported for this form in particular.
+        complications: Complications the source names for this form in
+            particular (every form can have any complication of the disease).
     """
 
     id: str = attrs.field(validator=v.one_of(SUBTYPE_IDS, "subtype id"))

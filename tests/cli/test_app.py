@@ -445,6 +445,20 @@ def test_classify_prints_a_fhir_condition_for_the_patient_reference(invoke: Invo
     assert condition["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
 
 
+def test_classify_writes_no_condition_when_the_criteria_are_not_met(invoke: Invoke) -> None:
+    args = ["classify", "--anti-hmgcr", "positive", "--proximal-weakness", "absent"]
+    refused = invoke([*args, "--format", "fhir"])
+    assert refused.exit_code == 1
+    assert "no Condition is written" in refused.output
+    assert "refuted" not in refused.output.replace("refuted would", "")
+    result = invoke([*args, "--format", "fhir-observation", "--patient-reference", "Patient/9"])
+    assert result.exit_code == 0, result.output
+    observation = json.loads(result.output)
+    assert observation["resourceType"] == "Observation"
+    assert observation["subject"] == {"reference": "Patient/9"}
+    assert observation["valueCodeableConcept"] == {"text": "ENMC 2016 criteria: not met"}
+
+
 def test_show_does_not_offer_the_interop_formats(invoke: Invoke) -> None:
     result = invoke(["show", "--format", "fhir"])
     assert result.exit_code == 2

@@ -116,7 +116,7 @@ def test_enmc_options_print_both_side_by_side(invoke: Invoke) -> None:
     assert markdown.startswith("# ENMC 2016 and EULAR/ACR 2017, side by side\n")
     assert "## Shared facts filled in" in markdown
     assert "## Where they diverge" in markdown
-    assert "## Anti-HMGCR myopathy: criteria met" in markdown
+    assert "## Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy" in markdown
     assert "### Rules" in markdown
     assert markdown.count("imnm informs; it does not diagnose") == 1
     with_flag = invoke(["assess", "--with-enmc", "--json"])

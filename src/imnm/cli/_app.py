@@ -280,7 +280,7 @@ def _in_utc_range(moment: dt.datetime | None) -> dt.datetime | None:
     "--patient-reference",
     default="Patient/subject-1",
     show_default=True,
-    help="With --format fhir: the Condition's subject reference.",
+    help="With --format fhir or fhir-observation: the resource's subject reference.",
 )
 @_finding_options
 def classify(
@@ -301,7 +301,9 @@ def classify(
     findings DOCUMENT in JSON (a file, or - for standard input), or start
     from --example; options override the document or the example.  Besides
     text, Markdown and the wire format (JSON), the result can be printed as a
-    GA4GH Phenopacket v2 or an HL7 FHIR R4 Condition.
+    GA4GH Phenopacket v2, an HL7 FHIR R4 Condition (fhir: only where the
+    criteria are met or open; never for criteria not met) or an HL7 FHIR R4
+    Observation of the evaluation (fhir-observation: any result).
     """
     chosen = _chosen_style(CLASSIFY_STYLES, style, as_json, as_markdown)
     given = {name: value for name, value in values.items() if value is not None}

@@ -3,7 +3,8 @@
 Pure functions from model objects to Markdown text: the command line prints
 them (raw with ``--markdown``, rendered for the terminal otherwise), and a
 documentation site can include the same text.  Every statement keeps its
-published sources as numbered citations, listed at the end of the text.
+published sources as numbered citations, listed at the end of the text and
+numbered locally: [1] is the first source the text cites.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ DISCLAIMER = "*imnm informs; it does not diagnose. Findings are for a clinician 
 
 
 class _Citations:
-    """Cites references by their number on the source page, and lists those cited.
+    """Numbers references in the order a text first cites them, and lists those cited.
 
-    Numbering every reference as the source page does keeps "[4]" meaning the
-    same source in every rendering (and in the catalog's own notes).
+    Numbering is local to the text shown: a lone source is [1].  *numbering*
+    fixes the numbers in advance (the whole catalog numbers its references as
+    the source page does).
     """
 
-    def __init__(self, numbering: Iterable[Reference] = IMNM.references) -> None:
+    def __init__(self, numbering: Iterable[Reference] = ()) -> None:
         self._numbers = {reference: number for number, reference in enumerate(numbering, 1)}
         self._cited: dict[Reference, int] = {}
 
@@ -66,11 +68,18 @@ def _statements(statements: Iterable[Statement], citations: _Citations) -> list[
     return [f"- {s.text}{citations.cite(s.references)}" for s in statements]
 
 
-def _finish(lines: list[str], citations: _Citations, level: int, *, disclaim: bool = False) -> str:
+def _finish(lines: list[str], citations: _Citations, level: int, *, disclaim: str = "") -> str:
     lines += citations.markdown(level)
     if disclaim:
-        lines += [DISCLAIMER, ""]
+        lines += [disclaim, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _named(name: str, ident: str) -> str:
+    """*name* with its wire id, unless the name already says it ("(dysphagia)")."""
+    if ident.replace("-", " ") in name.lower():
+        return name
+    return f"{name} (`{ident}`)"
 
 
 def _therapy(therapy: Therapy, citations: _Citations) -> list[str]:
@@ -100,10 +109,27 @@ def _subtype_lines(subtype: Subtype, level: int, citations: _Citations) -> list[
     if subtype.conditions_to_rule_out:
         lines += [heading(level + 1, "Conditions to rule out"), ""]
         lines += [*(f"- {condition}" for condition in subtype.conditions_to_rule_out), ""]
+    lines += [heading(level + 1, "Complications"), "", _complications_note(subtype), ""]
     if subtype.complications:
-        lines += [heading(level + 1, "Complications reported"), ""]
-        lines += [*(f"- {c.name} (`{c.id}`)" for c in subtype.complications), ""]
+        lines += [*(f"- {c.name}" for c in subtype.complications), ""]
     return lines
+
+
+def _complications_note(subtype: Subtype, disease: Disease = IMNM) -> str:
+    """What the source says about complications, for *subtype*: rare in IMNM as a whole."""
+    if any(subtype.id in c.reported_for for c in disease.complications):
+        return "Rare in IMNM; the source names this form in particular for:"
+    forms = {i for c in disease.complications for i in c.reported_for}
+    names = " and ".join(_lower_first(s.name) for s in disease.subtypes if s.id in forms)
+    listed = "; ".join(_lower_first(c.name) for c in disease.complications)
+    return (
+        f"Rare in IMNM: {listed}. The source names {names} in particular; "
+        "that does not mean this form has none."
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def subtype_markdown(subtype: Subtype, *, level: int = 1) -> str:
@@ -123,11 +149,11 @@ def _complication_lines(complications: Iterable[Complication], level: int) -> li
         terms = "; ".join(f"{term.id} {term.label}" for term in complication.terms)
         reported = ", ".join(f"`{s}`" for s in sorted(complication.reported_for))
         lines += [
-            heading(level, f"{complication.name} (`{complication.id}`)"),
+            heading(level, _named(complication.name, complication.id)),
             "",
             complication.description,
             "",
-            f"HPO: {terms}. Reported in particular for: {reported}.",
+            f"HPO: {terms}. Named in particular for (any form can have it): {reported}.",
             "",
         ]
     return lines
@@ -149,7 +175,7 @@ def _criterion_lines(criteria: Iterable[Criterion], level: int, citations: _Cita
     lines = []
     for criterion in criteria:
         lines += [
-            heading(level, f"{criterion.title} (`{criterion.id}`)"),
+            heading(level, _named(criterion.title, criterion.id)),
             "",
             f"{criterion.description}{citations.cite(criterion.references)}",
             "",
@@ -209,7 +235,7 @@ def disease_markdown(disease: Disease = IMNM, *, level: int = 1) -> str:
     lines += _complication_lines(disease.complications, sub + 1)
     lines += [heading(sub, "Classification criteria (ENMC 2016)"), ""]
     lines += _criterion_lines(CRITERIA, sub + 1, citations)
-    return _finish(lines, citations, sub, disclaim=True)
+    return _finish(lines, citations, sub, disclaim=DISCLAIMER)
 
 
 def classification_markdown(classification: Classification) -> str:
@@ -251,4 +277,4 @@ def classification_markdown(classification: Classification) -> str:
     if classification.notes:
         lines += [heading(2, "Notes"), ""]
         lines += [*_statements(classification.notes, citations), ""]
-    return _finish(lines, citations, 2, disclaim=True)
+    return _finish(lines, citations, 2, disclaim=f"*{classification.disclaimer}*")

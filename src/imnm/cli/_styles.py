@@ -108,6 +108,14 @@ def _fhir(result: Classification, options: Options) -> dict[str, Any]:
     )
 
 
+def _fhir_observation(result: Classification, options: Options) -> dict[str, Any]:
+    from ..interop.fhir import to_fhir_observation
+
+    return to_fhir_observation(
+        result.findings, result, patient_reference=options["patient_reference"]
+    )
+
+
 #: The output styles of ``imnm classify``; text is the default.
 CLASSIFY_STYLES: Mapping[str, Style[Classification]] = {
     "text": Style(export=_markdown, medium=Medium.TERMINAL),
@@ -117,6 +125,9 @@ CLASSIFY_STYLES: Mapping[str, Style[Classification]] = {
         export=_phenopacket, medium=Medium.JSON, options=frozenset({"subject_id", "created"})
     ),
     "fhir": Style(export=_fhir, medium=Medium.JSON, options=frozenset({"patient_reference"})),
+    "fhir-observation": Style(
+        export=_fhir_observation, medium=Medium.JSON, options=frozenset({"patient_reference"})
+    ),
 }
 
 _COLLECTIONS: dict[str, tuple[object, ...]] = {

@@ -3,8 +3,13 @@
 :func:`to_phenopacket` writes the findings as HPO-coded phenotypic features
 (absent findings as ``"excluded": true``; unknown, not tested or not done ones
 left out) and, when the ENMC 2016 criteria are met, the disease
-``ORPHA:206569``.  The result is a plain ``dict`` in the phenopacket's JSON
-form (lowerCamelCase), ready for :func:`json.dumps`.
+``ORPHA:206569``.  Its own fields say what that disease entry is: one
+``interpretations`` entry (``progressStatus`` ``IN_PROGRESS``, "no diagnosis
+has been found", with no ``diagnosis``) whose ``summary`` states the criteria
+status, that this is a criteria classification and not a diagnosis, and the
+caveats; ``metaData.externalReferences`` names the criteria's source.  The
+result is a plain ``dict`` in the phenopacket's JSON form (lowerCamelCase),
+ready for :func:`json.dumps`.
 
 :func:`from_phenopacket` reads the features back into :class:`~imnm.Findings`
 and raises :class:`~imnm.InvalidPayload` for anything it cannot read;
@@ -41,6 +46,7 @@ from ._features import BY_TERM_ID, check_inputs, written
 __all__ = [
     "HPO_RESOURCE",
     "ORPHANET_RESOURCE",
+    "PROGRESS_STATUS",
     "SCHEMA_VERSION",
     "PhenopacketReading",
     "from_phenopacket",
@@ -83,6 +89,12 @@ ORPHANET_RESOURCE: Mapping[str, str] = types.MappingProxyType(
 )
 
 _DISEASE = catalog.IMNM.code("ORPHA")
+_CRITERIA_SOURCE = catalog.ALLENBACH_2018
+
+#: The ``progressStatus`` of the interpretation the export writes: "no
+#: diagnosis has been found" (phenopacket schema, ``ProgressStatus``).  imnm
+#: classifies by criteria; it never reaches a diagnosis.
+PROGRESS_STATUS = "IN_PROGRESS"
 
 
 def to_phenopacket(
@@ -126,6 +138,8 @@ def to_phenopacket(
         [('HP:0003701', False), ('HP:0003236', False), ('HP:0033713', True), ('HP:0033708', False)]
         >>> packet["diseases"][0]["term"]["id"], packet["metaData"]["created"]
         ('ORPHA:206569', '2024-05-01T12:00:00Z')
+        >>> packet["interpretations"][0]["summary"][:68]
+        'Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy.'
     """
     check_inputs(
         findings,
@@ -140,10 +154,8 @@ def to_phenopacket(
         {"type": _term(term), "excluded": True} if excluded else {"type": _term(term)}
         for term, excluded in written(findings)
     ]
-    packet: dict[str, Any] = {
-        "id": subject_id if phenopacket_id is None else phenopacket_id,
-        "subject": {"id": subject_id},
-    }
+    packet_id = subject_id if phenopacket_id is None else phenopacket_id
+    packet: dict[str, Any] = {"id": packet_id, "subject": {"id": subject_id}}
     resources = []
     if features:
         packet["phenotypicFeatures"] = features
@@ -151,12 +163,47 @@ def to_phenopacket(
     if classification.criteria is CriteriaStatus.MET:
         packet["diseases"] = [{"term": _term(_DISEASE)}]
         resources.append(dict(ORPHANET_RESOURCE))
+    packet["interpretations"] = [
+        {
+            "id": f"{packet_id}-enmc-2016",
+            "progressStatus": PROGRESS_STATUS,
+            "summary": _summary(classification),
+        }
+    ]
     meta: dict[str, Any] = {"created": created_text, "createdBy": f"imnm {_version()}"}
     if resources:
         meta["resources"] = resources
     meta["phenopacketSchemaVersion"] = SCHEMA_VERSION
+    meta["externalReferences"] = [
+        {
+            "id": f"DOI:{_CRITERIA_SOURCE.doi}",
+            "reference": _CRITERIA_SOURCE.url,
+            "description": (
+                "The ENMC 2016 classification criteria for IMNM, which the interpretation "
+                f"applies: {_CRITERIA_SOURCE.citation}"
+            ),
+        }
+    ]
     packet["metaData"] = meta
     return packet
+
+
+def _summary(classification: Classification) -> str:
+    """The interpretation's summary: status, what it is, caveats, notes."""
+    parts = [f"{classification.summary}."]
+    if classification.criteria is CriteriaStatus.MET:
+        parts.append(
+            f"The disease {_DISEASE.id} listed in this phenopacket records that the ENMC 2016 "
+            "classification criteria are met."
+        )
+    parts.append(classification.disclaimer)
+    parts += [
+        f"{result.criterion.title}: {result.criterion.caveat}"
+        for result in classification.explanation
+        if result.criterion.caveat is not None
+    ]
+    parts += [note.text for note in classification.notes]
+    return " ".join(parts)
 
 
 def _version() -> str:
@@ -237,6 +284,7 @@ def read_phenopacket(data: object) -> PhenopacketReading:
     _check_meta(packet.get("metaData"), problems)
     values = _read_features(packet.get("phenotypicFeatures", []), problems, unrecognised)
     _read_diseases(packet.get("diseases", []), problems, unrecognised)
+    _read_interpretations(packet.get("interpretations", []), problems, unrecognised)
     for name in _UNREAD_LISTS:
         items = _array(packet.get(name, []), f"$.{name}", problems)
         if items:
@@ -265,7 +313,7 @@ _PHENOPACKET_FIELDS = frozenset(
         "metaData",
     }
 )
-_UNREAD_LISTS = ("measurements", "biosamples", "interpretations", "medicalActions", "files")
+_UNREAD_LISTS = ("measurements", "biosamples", "medicalActions", "files")
 _SUBJECT_FIELDS = frozenset(
     {
         "id",
@@ -308,6 +356,7 @@ _DISEASE_FIELDS = frozenset(
     }
 )
 _TERM_FIELDS = frozenset({"id", "label"})
+_INTERPRETATION_FIELDS = frozenset({"id", "progressStatus", "diagnosis", "summary"})
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 
@@ -361,6 +410,16 @@ def _read_diseases(value: object, problems: list[str], unrecognised: list[str]) 
             _same_label(term, _DISEASE, f"{path}.term", problems)
         else:
             unrecognised.append(f"{path}.term: imnm reads no disease but {_DISEASE.id}; left out")
+
+
+def _read_interpretations(value: object, problems: list[str], unrecognised: list[str]) -> None:
+    # An interpretation without a diagnosis (what imnm writes) is a conclusion,
+    # which classify() draws again from the findings: accepted and not read.
+    for index, item in enumerate(_array(value, "$.interpretations", problems)):
+        path = f"$.interpretations[{index}]"
+        entry = _object(item, path, _INTERPRETATION_FIELDS, problems)
+        if entry is not None and "diagnosis" in entry:
+            unrecognised.append(f"{path}.diagnosis: imnm reads no diagnosis; left out")
 
 
 def _same_label(term: OntologyTerm, known: OntologyTerm, path: str, problems: list[str]) -> bool:
