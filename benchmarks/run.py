@@ -290,6 +290,7 @@ def bench_assess(sizes: Sizes) -> Iterator[Row]:
 # --- 2. JSON round trip ---------------------------------------------------------------------
 
 Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
+_VERSION = serialize.FORMAT_VERSION  # the only version a document written today holds
 
 
 class _Strict(BaseModel):
@@ -300,7 +301,7 @@ class FindingsModel(_Strict):
     """A findings document, as strict as imnm's JSON Schema for it."""
 
     kind: Literal["findings"] = "findings"
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = _VERSION
     anti_srp: Serology = Serology.NOT_TESTED
     anti_hmgcr: Serology = Serology.NOT_TESTED
     other_msa: Serology = Serology.NOT_TESTED
@@ -324,7 +325,9 @@ class FindingsBody(FindingsModel):
     """Findings inside a classification: no envelope."""
 
     kind: Literal["findings"] = Field(default="findings", exclude=True)
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = Field(default=1, exclude=True)
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = Field(
+        default=_VERSION, exclude=True
+    )
 
 
 class RuleResultModel(_Strict):
@@ -346,7 +349,7 @@ class ClassificationModel(_Strict):
     """A classification document, as strict as imnm's JSON Schema for it."""
 
     kind: Literal["classification"] = "classification"
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = _VERSION
     findings: FindingsBody
     subtype: _SubtypeId | None
     criteria: CriteriaStatus
@@ -362,7 +365,7 @@ class FindingsStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """A findings document for msgspec, as strict as the pydantic model."""
 
     kind: Literal["findings"] = "findings"
-    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, msgspec.Meta(ge=_VERSION, le=_VERSION)] = _VERSION
     anti_srp: Serology = Serology.NOT_TESTED
     anti_hmgcr: Serology = Serology.NOT_TESTED
     other_msa: Serology = Serology.NOT_TESTED
@@ -409,7 +412,7 @@ class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
     criteria: CriteriaStatus
     explanation: Annotated[tuple[RuleResultStruct, ...], msgspec.Meta(min_length=1)]
     kind: Literal["classification"] = "classification"
-    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, msgspec.Meta(ge=_VERSION, le=_VERSION)] = _VERSION
     next_steps: tuple[MsgText, ...] = ()
     notes: tuple[StatementStruct, ...] = ()
 
