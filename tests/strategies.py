@@ -47,6 +47,7 @@ from imnm.iim import (
     assess,
 )
 from imnm.model import SUBTYPE_IDS
+from imnm.ruleset import RULESET, RULESET_V1, RuleSet
 
 texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=20).filter(str.strip)
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
@@ -142,6 +143,14 @@ findings = st.builds(Findings, **enum_fields(Findings))
 catalog_statements = st.builds(
     Statement, text=texts, references=small_tuples(st.sampled_from(catalog.REFERENCES))
 )
+# Only classify() gives a classification by the current rule set (reading one
+# re-derives it); any other is a historical record of another rule set version.
+historical_rulesets = st.just(RULESET_V1) | st.builds(
+    RuleSet,
+    id=st.just(RULESET.id),
+    version=st.integers(RULESET.version + 1, 99),
+    digest=optional(st.text("0123456789abcdef", min_size=64, max_size=64)),
+)
 classifications = findings.map(classify) | st.builds(
     Classification,
     findings=findings,
@@ -158,6 +167,7 @@ classifications = findings.map(classify) | st.builds(
     ),
     next_steps=small_tuples(texts),
     notes=small_tuples(catalog_statements),
+    ruleset=historical_rulesets,
 )
 
 biopsy_features = st.builds(BiopsyFeatures, **enum_fields(BiopsyFeatures))

@@ -47,6 +47,7 @@ from imnm import (
 from imnm.combined import SideBySide, side_by_side
 from imnm.findings import COMBINATIONS
 from imnm.iim import BiopsyFeatures, IIMAssessment, IIMFindings, assess
+from imnm.ruleset import RULESET_V1
 from strategies import OBJECTS
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -141,7 +142,8 @@ def test_a_classification_names_catalog_entities_by_id_and_reads_back_the_catalo
 
 def test_note_references_inside_a_classification_are_ids() -> None:
     note = Statement(text="A note.", references=(catalog.ALLENBACH_2018,))
-    result = attrs.evolve(classify(Findings()), notes=(note,))
+    # A historical record (another rule set), so that reading keeps the note as written.
+    result = attrs.evolve(classify(Findings()), notes=(note,), ruleset=RULESET_V1)
     document = serialize.to_dict(result)
     assert document["notes"] == [{"text": "A note.", "references": ["allenbach-2018"]}]
     assert serialize.from_dict(document, Classification).notes[0].references[0] is (
@@ -612,6 +614,12 @@ V010_NECROTIZING_BIOPSY = attrs.evolve(
     caveat="Widely cited from the ENMC report; its full text was not checked by the project.",
 )
 
+
+def _v010_classification(findings: Findings) -> Classification:
+    """A classification as 0.1.0 wrote it: made by rule set 1, read as its historical record."""
+    return attrs.evolve(classify(findings), ruleset=RULESET_V1)
+
+
 # What each golden file was written from.  Add files (and their objects); never
 # rewrite one: SHA256SUMS pins their bytes.
 GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
@@ -631,7 +639,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     "findings-hand-written.json": (Findings, Findings(anti_srp=Serology.POSITIVE)),
     "classification-anti-srp.json": (
         Classification,
-        classify(
+        _v010_classification(
             Findings(
                 anti_srp=Serology.POSITIVE,
                 anti_hmgcr=Serology.NEGATIVE,
@@ -644,7 +652,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     ),
     "classification-anti-hmgcr.json": (
         Classification,
-        classify(
+        _v010_classification(
             Findings(
                 anti_hmgcr=Serology.POSITIVE,
                 anti_srp=Serology.NEGATIVE,
@@ -655,7 +663,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     ),
     "classification-autoantibody-negative.json": (
         Classification,
-        classify(
+        _v010_classification(
             Findings(
                 anti_srp=Serology.NEGATIVE,
                 anti_hmgcr=Serology.NEGATIVE,
@@ -668,7 +676,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     ),
     "classification-no-subtype.json": (
         Classification,
-        classify(Findings(other_msa=Serology.POSITIVE, elevated_ck=Presence.PRESENT)),
+        _v010_classification(Findings(other_msa=Serology.POSITIVE, elevated_ck=Presence.PRESENT)),
     ),
     "catalog.json": (Disease, V010_IMNM),
     "autoantibody.json": (Autoantibody, catalog.ANTI_HMGCR_ANTIBODY),

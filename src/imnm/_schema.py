@@ -14,7 +14,7 @@ import enum
 import inspect
 import types
 from collections.abc import Mapping
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union, cast, get_args, get_origin
 
 import attrs
 
@@ -126,6 +126,8 @@ def _json_value(value: object) -> object:
         return value.value
     if isinstance(value, tuple):
         return list(value)
+    if attrs.has(type(value)):
+        return attrs.asdict(cast(Any, value))
     return value
 
 

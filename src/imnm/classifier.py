@@ -32,6 +32,7 @@ from .criteria import (
 from .errors import InvalidFindings, InvalidValue
 from .findings import Findings, Serology
 from .model import Reference, Statement, Subtype
+from .ruleset import RULESET, RuleSet
 
 __all__ = [
     "DISCLAIMER",
@@ -86,6 +87,9 @@ class Classification:
         next_steps: What would complete or confirm the classification.
         notes: Catalog statements that bear on the findings without changing
             the result (statin exposure, extra-muscular features).
+        ruleset: The rule set that produced the result (:data:`imnm.ruleset.RULESET`
+            for :func:`classify`); another one makes the result a historical
+            record (:attr:`historical`).
     """
 
     findings: Findings = attrs.field(validator=v.instance_of(Findings, "a Findings"))
@@ -100,6 +104,16 @@ class Classification:
     notes: tuple[Statement, ...] = attrs.field(
         default=(), validator=v.tuple_of(Statement, "a Statement")
     )
+    ruleset: RuleSet = attrs.field(default=RULESET, validator=v.instance_of(RuleSet, "a RuleSet"))
+
+    @property
+    def historical(self) -> bool:
+        """Whether a rule set other than this release's made the result.
+
+        Such a result is a record of what that rule set said: it is not
+        re-derived on reading, and its summary says so.
+        """
+        return self.ruleset != RULESET
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -134,8 +148,12 @@ class Classification:
         classified = self.classified_subtype
         if classified is not None:
             name = classified.name[0].lower() + classified.name[1:]
-            return f"{found}; ENMC 2016 criteria met for {name}"
-        return f"{found}; ENMC 2016 criteria: {self.criteria.value.replace('_', ' ')}"
+            line = f"{found}; ENMC 2016 criteria met for {name}"
+        else:
+            line = f"{found}; ENMC 2016 criteria: {self.criteria.value.replace('_', ' ')}"
+        if self.historical:
+            line += f" (historical record: rule set {self.ruleset.label})"
+        return line
 
 
 _memo: dict[Findings, Classification] = {}

@@ -18,6 +18,13 @@ or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
 * Reading is strict: every problem (unknown or missing key, wrong type,
   unknown enum value or id, a value a model validator refuses, malformed JSON)
   is reported in one :class:`~imnm.InvalidPayload`, each with its JSON path.
+* A classification names the rule set that made it (``"ruleset"``).  One made
+  by this release's rule set (:data:`imnm.ruleset.RULESET`) is re-derived from
+  its findings on reading, and refused when it contradicts the rules (each
+  field that does is a problem with its path).  One made by another rule set
+  version loads as it was written, a historical record
+  (:attr:`~imnm.Classification.historical`).  A version-1 classification
+  (imnm 0.1.0) was made by :data:`imnm.ruleset.RULESET_V1`.
 
 Example:
     >>> from imnm import Findings, Serology, serialize
@@ -60,7 +67,7 @@ from . import _validators as v
 from ._fastwire import FastWire
 from ._schema import document_schema
 from ._shown import bounded_text, shown
-from .classifier import Classification
+from .classifier import Classification, classify
 from .combined import SideBySide
 from .criteria import Criterion
 from .errors import InvalidPayload, InvalidValue, UnknownId, UnsupportedType
@@ -75,6 +82,7 @@ from .model import (
     Subtype,
     Therapy,
 )
+from .ruleset import RULESET, RULESET_V1
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -143,9 +151,18 @@ _RESULTS: Final = (Classification, iim.IIMAssessment, SideBySide)
 _UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
 
 
-def _upgrade_1_to_2(_kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Format 2 added document kinds (the EULAR/ACR ones); version-1 bodies read unchanged."""
-    return body
+def _upgrade_1_to_2(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 added document kinds (the EULAR/ACR ones) and a classification's ``ruleset``.
+
+    imnm 0.1.0 wrote version 1 with the rules of :data:`~imnm.ruleset.RULESET_V1`,
+    so a version-1 classification reads as that rule set's historical record;
+    other version-1 bodies read unchanged.
+    """
+    if kind != "classification":
+        return body
+    if "ruleset" in body:
+        raise InvalidPayload(["$.ruleset: not a key of format version 1"])
+    return {**body, "ruleset": attrs.asdict(RULESET_V1)}
 
 
 _UPGRADES[1] = _upgrade_1_to_2
@@ -248,13 +265,56 @@ def _read(data: object, cls: type[T], *, parsed: bool) -> T:
         except Exception:  # read again below, to report every problem with its path
             pass
         else:
-            return fast
+            return _rederived(fast)
     try:
         result: T = _converter().structure(body, cls)
     except Exception as error:  # every failure is reported as a problem of the payload
         problems = _problems(error, "$")
         raise InvalidPayload(list(islice(problems, InvalidPayload.MAX_PROBLEMS + 1))) from None
-    return result
+    return _rederived(result)
+
+
+def _rederived(loaded: T) -> T:
+    """*loaded*, re-derived when it is a classification by this release's rule set.
+
+    A classification by another rule set version is a historical record and
+    is returned as it was written.  (The fast look-up in :func:`_read` only
+    recognises documents that :func:`imnm.classify` gives, so they need no
+    check.)
+
+    Raises:
+        InvalidPayload: It contradicts the rules; each field that does is a
+            problem with its path, e.g. ``$.criteria``.
+    """
+    if not isinstance(loaded, Classification):
+        return loaded
+    ruleset = loaded.ruleset
+    if (ruleset.id, ruleset.version) != (RULESET.id, RULESET.version):
+        return loaded  # a historical record: what that rule set said
+    derived = classify(loaded.findings)
+    if loaded == derived:
+        return derived
+    converter = _fast_converter()
+    problems = [
+        f"{path}: contradicts rule set {RULESET.label} for these findings, "
+        f"which gives {shown(value)}"
+        for path, value in _differences(
+            converter.unstructure(loaded), converter.unstructure(derived), "$"
+        )
+    ]
+    raise InvalidPayload(problems)
+
+
+def _differences(have: object, want: object, path: str) -> Iterator[tuple[str, object]]:
+    """Where the JSON value *have* differs from *want*: (path, wanted value)."""
+    if isinstance(have, dict) and isinstance(want, dict):
+        for key in [*want, *(key for key in have if key not in want)]:
+            yield from _differences(have.get(key), want.get(key), f"{path}.{key}")
+    elif isinstance(have, list) and isinstance(want, list) and len(have) == len(want):
+        for index, (mine, theirs) in enumerate(zip(have, want, strict=True)):
+            yield from _differences(mine, theirs, f"{path}[{index}]")
+    elif have != want:
+        yield path, want
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

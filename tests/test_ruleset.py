@@ -1,0 +1,156 @@
+"""The rule set: named on every result, pinned to the rule tables, checked on reading."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+import pytest
+
+from cases import ANTI_HMGCR_MET, ANTI_HMGCR_ONLY
+from imnm import (
+    Classification,
+    CriteriaStatus,
+    Findings,
+    InvalidPayload,
+    InvalidValue,
+    Serology,
+    classify,
+    serialize,
+)
+from imnm.ruleset import RULESET, RULESET_V1, RuleSet, tables_digest
+
+# The digest of the rule tables of each released rule set version.  A change to
+# the tables fails the first test: bump RULESET.version, record the new digest
+# here and in RULESET (never rewrite a line of this table), and say so in the
+# CHANGELOG, since it changes medical content.
+RELEASED_DIGESTS = {
+    2: RULESET.digest,
+}
+
+
+def test_the_rule_tables_match_the_digest_of_their_version() -> None:
+    digest = tables_digest()
+    assert digest == RULESET.digest, (
+        "the rule tables changed: bump imnm.ruleset.RULESET.version and record the new "
+        f"digest {digest} there and in RELEASED_DIGESTS"
+    )
+    assert RELEASED_DIGESTS[RULESET.version] == digest
+
+
+def test_the_digest_changes_with_any_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from imnm import criteria
+
+    before = tables_digest()
+    reworded = attrs.evolve(criteria.REQUIREMENTS[0], next_step="Something else.")
+    monkeypatch.setattr(criteria, "REQUIREMENTS", (reworded, *criteria.REQUIREMENTS[1:]))
+    assert tables_digest() != before
+
+
+def test_every_result_names_the_current_rule_set() -> None:
+    result = classify(ANTI_HMGCR_MET)
+    assert result.ruleset is RULESET
+    assert (RULESET.id, RULESET.version) == ("enmc-2016", 2)
+    assert RULESET.label == "enmc-2016 version 2"
+    assert not result.historical
+    assert "historical" not in result.summary
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id": "ENMC"}, "id"),
+        ({"version": 0}, "version"),
+        ({"digest": "abc"}, "digest"),
+    ],
+)
+def test_a_rule_set_validates_its_fields(changes: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidValue) as raised:
+        attrs.evolve(RULESET, **changes)
+    assert raised.value.field == field
+
+
+# --- Reading: re-derived, refused, or a historical record -------------------------
+
+
+def document(findings: Findings, **changes: Any) -> dict[str, Any]:
+    data = serialize.to_dict(classify(findings))
+    data.update(changes)
+    return data
+
+
+def test_a_classification_by_the_current_rule_set_is_re_derived_on_reading() -> None:
+    loaded = serialize.from_dict(document(ANTI_HMGCR_MET), Classification)
+    assert loaded is classify(ANTI_HMGCR_MET)
+
+
+def test_a_forged_classification_is_refused_naming_each_field_that_contradicts() -> None:
+    # All findings unknown, but "anti-srp" and "met": it would export as provisional.
+    forged = document(Findings(), subtype="anti-srp", criteria="met")
+    with pytest.raises(InvalidPayload) as raised:
+        serialize.loads(json.dumps(forged), Classification)
+    assert raised.value.problems == (
+        "$.subtype: contradicts rule set enmc-2016 version 2 for these findings, which gives null",
+        "$.criteria: contradicts rule set enmc-2016 version 2 for these findings, "
+        'which gives "insufficient_data"',
+    )
+
+
+def test_a_forged_explanation_or_next_steps_are_refused_with_their_paths() -> None:
+    forged = document(ANTI_HMGCR_ONLY, next_steps=[])
+    forged["explanation"][0]["outcome"] = "not_satisfied"
+    with pytest.raises(InvalidPayload) as raised:
+        serialize.from_dict(forged, Classification)
+    paths = [problem.partition(":")[0] for problem in raised.value.problems]
+    assert paths == ["$.explanation[0].outcome", "$.next_steps"]
+
+
+def test_a_wrong_digest_of_the_current_version_is_refused() -> None:
+    forged = document(ANTI_HMGCR_MET)
+    forged["ruleset"]["digest"] = "0" * 64
+    with pytest.raises(InvalidPayload) as raised:
+        serialize.from_dict(forged, Classification)
+    (problem,) = raised.value.problems
+    assert problem.startswith("$.ruleset.digest: contradicts rule set enmc-2016 version 2")
+
+
+def test_another_rule_set_version_loads_as_a_historical_record_and_says_so() -> None:
+    # What an older rule set said is kept as it was written, not re-derived.
+    record = document(Findings(anti_srp=Serology.POSITIVE), criteria="not_met")
+    record["ruleset"] = {"id": "enmc-2016", "version": 1, "digest": None}
+    loaded = serialize.from_dict(record, Classification)
+    assert loaded.historical
+    assert loaded.ruleset == RULESET_V1
+    assert loaded.criteria is CriteriaStatus.NOT_MET
+    assert loaded.summary.endswith("(historical record: rule set enmc-2016 version 1)")
+    assert serialize.to_dict(loaded) == record
+
+
+def test_a_version_1_classification_is_a_record_of_the_0_1_0_rules() -> None:
+    body = document(ANTI_HMGCR_MET)
+    del body["ruleset"]
+    body["imnm_format"] = 1
+    loaded = serialize.loads(json.dumps(body), Classification)
+    assert loaded.ruleset == RULESET_V1
+    assert loaded.historical
+    assert attrs.evolve(loaded, ruleset=RULESET) == classify(ANTI_HMGCR_MET)
+
+
+def test_a_version_1_classification_may_not_name_a_rule_set() -> None:
+    body = document(ANTI_HMGCR_MET)
+    body["imnm_format"] = 1
+    with pytest.raises(InvalidPayload) as raised:
+        serialize.from_dict(body, Classification)
+    assert raised.value.problems == ("$.ruleset: not a key of format version 1",)
+
+
+def test_a_rule_set_is_written_in_full_in_a_classification() -> None:
+    written = serialize.to_dict(classify(ANTI_HMGCR_MET))
+    assert written["imnm_format"] == serialize.FORMAT_VERSION == 2
+    assert written["ruleset"] == {
+        "id": RULESET.id,
+        "version": RULESET.version,
+        "digest": RULESET.digest,
+    }
+    assert RuleSet(id="x", version=3).digest is None
