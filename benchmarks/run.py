@@ -290,6 +290,7 @@ def bench_assess(sizes: Sizes) -> Iterator[Row]:
 # --- 2. JSON round trip ---------------------------------------------------------------------
 
 Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
+_VERSION = serialize.FORMAT_VERSION  # the only version a document written today holds
 
 
 class _Strict(BaseModel):
@@ -300,7 +301,7 @@ class FindingsModel(_Strict):
     """A findings document, as strict as imnm's JSON Schema for it."""
 
     kind: Literal["findings"] = "findings"
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = _VERSION
     anti_srp: Serology = Serology.NOT_TESTED
     anti_hmgcr: Serology = Serology.NOT_TESTED
     other_msa: Serology = Serology.NOT_TESTED
@@ -324,7 +325,9 @@ class FindingsBody(FindingsModel):
     """Findings inside a classification: no envelope."""
 
     kind: Literal["findings"] = Field(default="findings", exclude=True)
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = Field(default=1, exclude=True)
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = Field(
+        default=_VERSION, exclude=True
+    )
 
 
 class RuleResultModel(_Strict):
@@ -346,7 +349,7 @@ class ClassificationModel(_Strict):
     """A classification document, as strict as imnm's JSON Schema for it."""
 
     kind: Literal["classification"] = "classification"
-    imnm_format: Annotated[int, Field(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, Field(ge=_VERSION, le=_VERSION)] = _VERSION
     findings: FindingsBody
     subtype: _SubtypeId | None
     criteria: CriteriaStatus
@@ -362,7 +365,7 @@ class FindingsStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """A findings document for msgspec, as strict as the pydantic model."""
 
     kind: Literal["findings"] = "findings"
-    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, msgspec.Meta(ge=_VERSION, le=_VERSION)] = _VERSION
     anti_srp: Serology = Serology.NOT_TESTED
     anti_hmgcr: Serology = Serology.NOT_TESTED
     other_msa: Serology = Serology.NOT_TESTED
@@ -409,7 +412,7 @@ class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
     criteria: CriteriaStatus
     explanation: Annotated[tuple[RuleResultStruct, ...], msgspec.Meta(min_length=1)]
     kind: Literal["classification"] = "classification"
-    imnm_format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    imnm_format: Annotated[int, msgspec.Meta(ge=_VERSION, le=_VERSION)] = _VERSION
     next_steps: tuple[MsgText, ...] = ()
     notes: tuple[StatementStruct, ...] = ()
 
@@ -570,6 +573,51 @@ def bench_paths(sizes: Sizes) -> Iterator[Row]:
                     target="<= 2x",
                     verdict=_verdict(ratio <= 2),
                 )
+    yield from bench_first_use()
+
+
+# Run in a fresh process: the first use of every canonical document fills the
+# fast path's tables (imnm._fastwire).  With an argument, the memory they take
+# (tracemalloc, which slows the run) instead of the time.
+_FIRST_USE = f"""
+import sys, time, tracemalloc
+sys.path.insert(0, {_HERE!r})
+import run
+from imnm import classify, serialize
+combos = run.all_findings()
+pairs = [(f, classify(f)) for f in combos]  # the classifier's own memo: not counted
+serialize.dumps(combos[0])  # imports and builds the converters: not counted
+if len(sys.argv) > 1:
+    tracemalloc.start()
+start = time.process_time()
+for findings, result in pairs:
+    serialize.loads(serialize.dumps(findings), type(findings))
+    serialize.loads(serialize.dumps(result), type(result))
+seconds = time.process_time() - start
+print(seconds / (2 * len(pairs)), tracemalloc.get_traced_memory()[0])
+"""
+
+
+def bench_first_use() -> Iterator[Row]:
+    """What the fast path's tables cost: memory once full, and time to fill each entry."""
+    seconds = float(_run_python(_FIRST_USE).split()[0])
+    memory = int(_run_python(_FIRST_USE, "memory").split()[1])
+    yield Row(
+        name="fast path tables, filled by every findings and classification",
+        subject=f"{memory / 1e6:,.1f} MB",
+        baseline="",
+        ratio="",
+        target="(reported)",
+        verdict="",
+    )
+    yield Row(
+        name="first round trip of each of them (fills its entry)",
+        subject=_us(seconds),
+        baseline="",
+        ratio="",
+        target="(reported)",
+        verdict="",
+    )
 
 
 def compare_many(workloads: dict[str, Workload], *, items: int, rounds: int) -> dict[str, float]:

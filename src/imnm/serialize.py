@@ -57,6 +57,7 @@ from cattrs.preconf.json import make_converter as _json_converter
 
 from . import _json, catalog, criteria, iim
 from . import _validators as v
+from ._fastwire import FastWire
 from ._schema import document_schema
 from ._shown import bounded_text, shown
 from .classifier import Classification
@@ -186,11 +187,8 @@ def to_dict(obj: object) -> dict[str, Any]:
             possible when attrs validators are switched off, when every
             value is checked here instead).
     """
-    kind = _kind(type(obj))
-    if attrs.validators.get_disabled():
-        # Built without its validators, obj may hold anything: check it here.
-        v.check_all(obj)
-    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
+    known = _fast(FORMAT_VERSION).document(obj)
+    return _write(obj) if known is None else known
 
 
 def dumps(obj: object) -> str:
@@ -202,7 +200,17 @@ def dumps(obj: object) -> str:
             possible when attrs validators are switched off, when every
             value is checked here instead).
     """
-    return _ENCODER.encode(to_dict(obj))
+    known = _fast(FORMAT_VERSION).text(obj)
+    return _ENCODER.encode(_write(obj)) if known is None else known
+
+
+def _write(obj: object) -> dict[str, Any]:
+    """The detailed writer: *obj*'s document, built by the converter."""
+    kind = _kind(type(obj))
+    if attrs.validators.get_disabled():
+        # Built without its validators, obj may hold anything: check it here.
+        v.check_all(obj)
+    return {"kind": kind, "imnm_format": FORMAT_VERSION, **_fast_converter().unstructure(obj)}
 
 
 def from_dict(data: object, cls: type[T]) -> T:
@@ -213,13 +221,23 @@ def from_dict(data: object, cls: type[T]) -> T:
             lists every problem with its JSON path.
         UnsupportedType: *cls* is not a type the wire format holds.
     """
+    return _read(data, cls, parsed=False)
+
+
+def _read(data: object, cls: type[T], *, parsed: bool) -> T:
+    """:func:`from_dict`; *parsed*: *data* is the JSON parser's own result, free to change."""
     kind = _kind(cls)
     if not isinstance(data, dict):
         raise InvalidPayload([f"$: expected an object; got {shown(data)}"])
-    body = dict(data)
+    body = data if parsed else dict(data)
     version = _check_envelope(body, kind)
     for step in range(version, FORMAT_VERSION):
         body = _UPGRADES[step](kind, body)
+    # The findings and classifications of the classifier's finite domain are
+    # recognised by a look-up (imnm._fastwire); anything else is read below.
+    known: T | None = _fast(FORMAT_VERSION).read(body, cls, parsed=parsed)
+    if known is not None:
+        return known
     # Most documents are valid: the fast converter reads them, and the model's
     # own validators check every value as it is built.  Only when it fails (or
     # when validators are switched off) does the detailed converter read the
@@ -254,7 +272,8 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         UnsupportedType: *cls* is not a type the wire format holds.
     """
     _kind(cls)
-    return from_dict(_json.parse(text), cls)
+    known: T | None = _fast(FORMAT_VERSION).load(text, cls)
+    return _read(_json.parse(text), cls, parsed=True) if known is None else known
 
 
 def json_schema(cls: type) -> dict[str, Any]:
@@ -336,6 +355,21 @@ def _integer(value: object) -> int | None:
     if type(value) is float and value.is_integer():
         return int(value)
     return None
+
+
+@functools.cache
+def _fast(version: int) -> FastWire:
+    """The findings and classifications of the classifier's finite domain, by look-up.
+
+    One per format version: the documents it knows are the ones written now.
+    """
+    return FastWire(
+        write=_write,
+        encode=_ENCODER.encode,
+        envelopes={cls: {"kind": kind, "imnm_format": version} for cls, kind in _KINDS.items()},
+        max_size=MAX_DOCUMENT_SIZE,
+        parse=_json.parse,
+    )
 
 
 # --- The converter's hooks --------------------------------------------------------
