@@ -652,31 +652,55 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     ),
     "classification-anti-hmgcr.json": (
         Classification,
-        _v010_classification(
-            Findings(
-                anti_hmgcr=Serology.POSITIVE,
-                anti_srp=Serology.NEGATIVE,
-                elevated_ck=Presence.PRESENT,
-                statin_exposure=Presence.ABSENT,
-            )
+        attrs.evolve(
+            classify(
+                Findings(
+                    anti_hmgcr=Serology.POSITIVE,
+                    anti_srp=Serology.NEGATIVE,
+                    elevated_ck=Presence.PRESENT,
+                    statin_exposure=Presence.ABSENT,
+                )
+            ),
+            ruleset=RULESET_V1,  # 0.1.0's rule set, read as its historical record
+            next_steps=(  # the 0.1.0 wording, as the file was written
+                "Test for other myositis-specific autoantibodies.",
+                "Examine for proximal muscle weakness.",
+            ),
         ),
     ),
     "classification-autoantibody-negative.json": (
         Classification,
-        _v010_classification(
-            Findings(
-                anti_srp=Serology.NEGATIVE,
-                anti_hmgcr=Serology.NEGATIVE,
-                other_msa=Serology.NEGATIVE,
-                elevated_ck=Presence.PRESENT,
-                proximal_weakness=Presence.PRESENT,
-                muscle_biopsy=Biopsy.NECROTIZING,
-            )
+        attrs.evolve(
+            classify(
+                Findings(
+                    anti_srp=Serology.NEGATIVE,
+                    anti_hmgcr=Serology.NEGATIVE,
+                    other_msa=Serology.NEGATIVE,
+                    elevated_ck=Presence.PRESENT,
+                    proximal_weakness=Presence.PRESENT,
+                    muscle_biopsy=Biopsy.NECROTIZING,
+                )
+            ),
+            ruleset=RULESET_V1,  # 0.1.0's rule set, read as its historical record
+            next_steps=(  # the 0.1.0 wording, as the file was written
+                "Rule out muscular dystrophies.",
+                "Rule out connective tissue diseases associated with IMNM, such as systemic "
+                "lupus erythematosus or systemic sclerosis.",
+            ),
         ),
     ),
     "classification-no-subtype.json": (
         Classification,
-        _v010_classification(Findings(other_msa=Serology.POSITIVE, elevated_ck=Presence.PRESENT)),
+        attrs.evolve(
+            classify(Findings(other_msa=Serology.POSITIVE, elevated_ck=Presence.PRESENT)),
+            ruleset=RULESET_V1,  # 0.1.0's rule set, read as its historical record
+            next_steps=(  # the 0.1.0 wording, as the file was written
+                "Test for anti-SRP autoantibodies.",
+                "Test for anti-HMGCR autoantibodies.",
+                "Consider another type of idiopathic inflammatory myopathy.",
+                "Examine for proximal muscle weakness.",
+            ),
+        ),
     ),
     "catalog.json": (Disease, V010_IMNM),
     "autoantibody.json": (Autoantibody, catalog.ANTI_HMGCR_ANTIBODY),

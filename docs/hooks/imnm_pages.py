@@ -174,7 +174,8 @@ def _subtype(from_uri: str, subtype: Subtype) -> str:
     )
     if subtype.conditions_to_rule_out:
         parts.append(
-            "Rule out:\n\n" + "\n".join(f"- {_md(c)}" for c in subtype.conditions_to_rule_out)
+            "The source page says it is important to rule out:\n\n"
+            + "\n".join(f"- {_md(c)}" for c in subtype.conditions_to_rule_out)
         )
     complications = _link(from_uri, "knowledge/complications.md", "complications")
     if subtype.complications:

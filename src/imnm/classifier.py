@@ -258,7 +258,9 @@ def _evaluate(findings: Findings) -> Classification:
         if outcome is Outcome.UNKNOWN:
             next_steps.append(requirement.next_step)
     if subtype is not None:
-        next_steps += [f"Rule out {condition}." for condition in subtype.conditions_to_rule_out]
+        next_steps += [
+            f"Consider ruling out {condition}." for condition in subtype.conditions_to_rule_out
+        ]
     outcomes = {result.outcome for result in explanation}
     if Outcome.NOT_SATISFIED in outcomes:
         status = CriteriaStatus.NOT_MET

@@ -57,7 +57,7 @@ class RuleSet:
 RULESET = RuleSet(
     id="enmc-2016",
     version=2,
-    digest="942b89b743ca0390ddc7fc0242530d9ab5fc63e27702ecc413f4bd63c8d22242",
+    digest="a8e18cb32598a4f6f94ebbceae3228290559be4f17ec8c646a41cb50d7c429d8",
 )
 """The rule set of this release; :func:`imnm.classify` stamps it on every result."""
 
