@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cases
+import strategies
 from imnm import (
     Biopsy,
     Classification,
@@ -67,19 +69,6 @@ def expected_status(f: Findings) -> CriteriaStatus:
 
 def subtype_id(result: Classification) -> str | None:
     return None if result.subtype is None else result.subtype.id
-
-
-findings_strategy = st.builds(
-    Findings,
-    anti_srp=st.sampled_from(Serology),
-    anti_hmgcr=st.sampled_from(Serology),
-    other_msa=st.sampled_from(Serology),
-    elevated_ck=st.sampled_from(Presence),
-    proximal_weakness=st.sampled_from(Presence),
-    statin_exposure=st.sampled_from(Presence),
-    extramuscular_features=st.sampled_from(Presence),
-    muscle_biopsy=st.sampled_from(Biopsy),
-)
 
 
 class TestWholeInputSpace:
@@ -188,7 +177,7 @@ class TestWholeInputSpace:
 
 
 class TestPropertiesWithHypothesis:
-    @given(findings_strategy)
+    @given(strategies.findings)
     def test_subtype_and_status_follow_the_contract(self, findings: Findings) -> None:
         result = classify(findings)
         assert (subtype_id(result), result.criteria) == (
@@ -196,11 +185,11 @@ class TestPropertiesWithHypothesis:
             expected_status(findings),
         )
 
-    @given(st.builds(Findings))
+    @given(st.builds(Findings))  # each field inferred from its annotation
     def test_findings_built_from_their_own_defaults_classify(self, findings: Findings) -> None:
         assert isinstance(classify(findings), Classification)
 
-    @given(findings_strategy, st.sampled_from(Presence), st.sampled_from(Presence))
+    @given(strategies.findings, st.sampled_from(Presence), st.sampled_from(Presence))
     def test_statin_and_extramuscular_features_only_add_notes(
         self, findings: Findings, statin: Presence, extramuscular: Presence
     ) -> None:
@@ -214,7 +203,7 @@ class TestPropertiesWithHypothesis:
             result.next_steps,
         )
 
-    @given(findings_strategy, st.data())
+    @given(strategies.findings, st.data())
     def test_learning_more_keeps_the_subtype_or_reveals_a_conflict(
         self, findings: Findings, data: st.DataObject
     ) -> None:
@@ -233,14 +222,7 @@ class TestWorkedCases:
         # Mammen AL, Tiniakou E. N Engl J Med 2015;373:1680-2: statin-exposed patients with
         # anti-HMGCR myopathy (proximal weakness, elevated CK) treated with IVIG.
         result = classify(
-            Findings(
-                anti_hmgcr=POS,
-                anti_srp=NEG,
-                other_msa=NEG,
-                elevated_ck=PRESENT,
-                proximal_weakness=PRESENT,
-                statin_exposure=PRESENT,
-            )
+            attrs.evolve(cases.ANTI_HMGCR_MET, other_msa=NEG, statin_exposure=PRESENT)
         )
         assert result.subtype is catalog.ANTI_HMGCR
         assert result.criteria is CriteriaStatus.MET
@@ -255,14 +237,7 @@ class TestWorkedCases:
         # Source page: in anti-SRP myopathy "extra-muscular features are common"; lung
         # manifestations are extra-muscular features (classifier contract).
         result = classify(
-            Findings(
-                anti_srp=POS,
-                anti_hmgcr=NEG,
-                other_msa=NEG,
-                elevated_ck=PRESENT,
-                proximal_weakness=PRESENT,
-                extramuscular_features=PRESENT,
-            )
+            attrs.evolve(cases.ANTI_SRP_MET, other_msa=NEG, extramuscular_features=PRESENT)
         )
         assert result.subtype is catalog.ANTI_SRP
         assert result.criteria is CriteriaStatus.MET
@@ -271,16 +246,7 @@ class TestWorkedCases:
     def test_seronegative_patient_with_a_necrotizing_biopsy(self) -> None:
         # ENMC 2016 (Allenbach 2018): antibody-negative IMNM needs elevated CK, proximal
         # weakness and a biopsy showing a necrotizing myopathy.
-        result = classify(
-            Findings(
-                anti_srp=NEG,
-                anti_hmgcr=NEG,
-                other_msa=NEG,
-                elevated_ck=PRESENT,
-                proximal_weakness=PRESENT,
-                muscle_biopsy=Biopsy.NECROTIZING,
-            )
-        )
+        result = classify(cases.SERONEGATIVE_MET)
         assert result.subtype is catalog.AUTOANTIBODY_NEGATIVE
         assert result.criteria is CriteriaStatus.MET
         assert result.next_steps == (
@@ -299,15 +265,7 @@ class TestWorkedCases:
     def test_anti_jo1_positive_patient_is_no_imnm_subtype(self) -> None:
         # Anti-Jo-1 is an anti-synthetase antibody: an "other MSA" in the contract, which
         # suggests another idiopathic inflammatory myopathy.
-        result = classify(
-            Findings(
-                anti_srp=NEG,
-                anti_hmgcr=NEG,
-                other_msa=POS,
-                elevated_ck=PRESENT,
-                proximal_weakness=PRESENT,
-            )
-        )
+        result = classify(cases.OTHER_MSA_ONLY)
         assert result.subtype is None
         assert result.criteria is CriteriaStatus.NOT_MET
         assert result.explanation[0].criterion.id == "other-msa-serology"

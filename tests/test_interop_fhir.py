@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.condition import Condition
 
+import cases
 from imnm import (
-    Biopsy,
     CriteriaStatus,
     Findings,
     InvalidFindings,
@@ -22,20 +22,9 @@ from imnm.interop.fhir import HPO_SYSTEM, to_fhir_condition
 from imnm.interop.phenopacket import to_phenopacket
 
 CREATED = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
-MET = Findings(
-    anti_srp=Serology.POSITIVE,
-    anti_hmgcr=Serology.NEGATIVE,
-    elevated_ck=Presence.PRESENT,
-    proximal_weakness=Presence.PRESENT,
-)
-INSUFFICIENT = Findings(anti_hmgcr=Serology.POSITIVE)
-NOT_MET = Findings(
-    anti_srp=Serology.NEGATIVE,
-    anti_hmgcr=Serology.NEGATIVE,
-    elevated_ck=Presence.PRESENT,
-    proximal_weakness=Presence.PRESENT,
-    muscle_biopsy=Biopsy.NON_NECROTIZING,
-)
+MET = cases.ANTI_SRP_MET
+INSUFFICIENT = cases.ANTI_HMGCR_ONLY
+NOT_MET = cases.SERONEGATIVE_NON_NECROTIZING
 
 
 def export(findings: Findings) -> dict[str, Any]:

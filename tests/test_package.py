@@ -94,3 +94,11 @@ def test_importing_imnm_does_not_import_optional_or_heavy_modules() -> None:
 
 def test_the_docstring_says_the_library_does_not_diagnose() -> None:
     assert "does not diagnose" in (imnm.__doc__ or "")
+
+
+@pytest.mark.parametrize("module", ["imnm.interop.fhir", "imnm.interop.phenopacket"])
+def test_importing_an_export_does_not_read_the_version(module: str) -> None:
+    # The exports read imnm.__version__ when they build a document, not at import.
+    code = f"import sys, {module}; print('importlib.metadata' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -20,6 +20,8 @@ from mkdocs.structure.pages import Page
 
 import imnm
 from imnm import catalog, criteria
+from imnm._markdown import escape as _md
+from imnm._markdown import table
 from imnm.classifier import CriteriaStatus
 from imnm.model import Reference, Statement, Subtype
 
@@ -54,11 +56,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 # --- helpers -----------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Escape *text* for Markdown, table cells included."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-
-
 def _link(from_uri: str, to_uri: str, anchor: str) -> str:
     """A relative link from the page *from_uri* to *anchor* on the page *to_uri*."""
     if from_uri == to_uri:
@@ -89,9 +86,7 @@ def _statement(from_uri: str, statement: Statement) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Iterator[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(table(header, rows))
 
 
 def _term(term: imnm.OntologyTerm) -> str:

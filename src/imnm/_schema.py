@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import enum
 import inspect
-import itertools
-import re
 import types
 from collections.abc import Mapping
 from typing import Any, Union, get_args, get_origin
@@ -20,6 +18,7 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 
 from . import _validators as v
+from ._docstrings import attribute_docs
 
 __all__ = ["document_schema"]
 
@@ -71,7 +70,7 @@ def _object_schema(
     cls: type, by_id: Mapping[type, tuple[str, ...]], defs: dict[str, Schema]
 ) -> Schema:
     attrs.resolve_types(cls)
-    described = _attribute_docs(cls)
+    described = attribute_docs(cls)
     properties: Schema = {}
     required: list[str] = []
     for field in attrs.fields(cls):
@@ -131,27 +130,3 @@ def _json_value(value: object) -> object:
 
 def _summary(cls: type) -> str:
     return inspect.cleandoc(cls.__doc__ or cls.__name__).partition("\n")[0]
-
-
-_ATTRIBUTE_LINE = re.compile(r" {4}(?P<name>\w+): (?P<text>.*)")
-
-
-def _attribute_docs(cls: type) -> dict[str, str]:
-    """The Google-style ``Attributes:`` section of *cls*'s docstring, by name.
-
-    Every field of a public class is documented there (the project's rule), so
-    a field without an entry fails here, in the test that regenerates schemas.
-    """
-    lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
-    start = lines.index("Attributes:") + 1
-    section = itertools.takewhile(lambda line: not line or line.startswith(" "), lines[start:])
-    docs: dict[str, str] = {}
-    name = ""
-    for line in section:
-        match = _ATTRIBUTE_LINE.fullmatch(line)
-        if match is not None:
-            name = match["name"]
-            docs[name] = match["text"]
-        else:  # a continuation line
-            docs[name] += " " + line
-    return {name: " ".join(text.split()) for name, text in docs.items()}

@@ -21,7 +21,7 @@ from click.core import ParameterSource
 from rich.console import Console
 
 from .. import serialize
-from .._schema import _attribute_docs
+from .._docstrings import attribute_docs
 from ..classifier import classify as classify_findings
 from ..errors import ImnmError
 from ..findings import Biopsy, Findings, Presence, Serology
@@ -144,7 +144,7 @@ class _Choice(click.Choice[str]):
 
 def _finding_options(command: _F) -> _F:
     # The same words as the Findings docstring and the JSON Schema.
-    docs = _attribute_docs(Findings)
+    docs = attribute_docs(Findings)
     for field in reversed(FIELDS):
         option = click.option(
             field.option,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .._markdown import escape, heading, table
 from ..catalog import IMNM, SOURCE_PAGE
 from ..classifier import Classification
 from ..criteria import CRITERIA, Criterion
@@ -52,21 +53,13 @@ class _Citations:
     def markdown(self, level: int) -> list[str]:
         if not self._cited:
             return []
-        lines = [_heading(level, "References"), ""]
+        lines = [heading(level, "References"), ""]
         for reference, number in sorted(self._cited.items(), key=lambda item: item[1]):
             lines.append(f"- [{number}] {reference.citation} <{reference.url}>")
             if reference.note is not None:
                 lines.append(f"  *Note:* {reference.note}")
         lines.append("")
         return lines
-
-
-def _heading(level: int, text: str) -> str:
-    return f"{'#' * level} {text}"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def _statements(statements: Iterable[Statement], citations: _Citations) -> list[str]:
@@ -88,7 +81,7 @@ def _therapy(therapy: Therapy, citations: _Citations) -> list[str]:
 
 
 def _subtype_lines(subtype: Subtype, level: int, citations: _Citations) -> list[str]:
-    lines = [_heading(level, f"{subtype.name} (`{subtype.id}`)"), "", subtype.serum_finding, ""]
+    lines = [heading(level, f"{subtype.name} (`{subtype.id}`)"), "", subtype.serum_finding, ""]
     if subtype.autoantibody is not None:
         antibody = subtype.autoantibody
         term = antibody.positivity_term
@@ -97,18 +90,18 @@ def _subtype_lines(subtype: Subtype, level: int, citations: _Citations) -> list[
             f"({term.id} {term.label}).",
             "",
         ]
-    lines += [_heading(level + 1, "Presentation"), ""]
+    lines += [heading(level + 1, "Presentation"), ""]
     lines += [*_statements(subtype.presentation, citations), ""]
     if subtype.therapies:
-        lines += [_heading(level + 1, "Therapies"), ""]
+        lines += [heading(level + 1, "Therapies"), ""]
         for therapy in subtype.therapies:
             lines += _therapy(therapy, citations)
         lines.append("")
     if subtype.conditions_to_rule_out:
-        lines += [_heading(level + 1, "Conditions to rule out"), ""]
+        lines += [heading(level + 1, "Conditions to rule out"), ""]
         lines += [*(f"- {condition}" for condition in subtype.conditions_to_rule_out), ""]
     if subtype.complications:
-        lines += [_heading(level + 1, "Complications reported"), ""]
+        lines += [heading(level + 1, "Complications reported"), ""]
         lines += [*(f"- {c.name} (`{c.id}`)" for c in subtype.complications), ""]
     return lines
 
@@ -130,7 +123,7 @@ def _complication_lines(complications: Iterable[Complication], level: int) -> li
         terms = "; ".join(f"{term.id} {term.label}" for term in complication.terms)
         reported = ", ".join(f"`{s}`" for s in sorted(complication.reported_for))
         lines += [
-            _heading(level, f"{complication.name} (`{complication.id}`)"),
+            heading(level, f"{complication.name} (`{complication.id}`)"),
             "",
             complication.description,
             "",
@@ -147,7 +140,7 @@ def complications_markdown(disease: Disease = IMNM, *, level: int = 1) -> str:
         disease: The disease, by default ``imnm.catalog.IMNM``.
         level: The Markdown heading level of the title.
     """
-    lines = [_heading(level, "Complications"), "", disease.complications_statement, ""]
+    lines = [heading(level, "Complications"), "", disease.complications_statement, ""]
     lines += _complication_lines(disease.complications, level + 1)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -156,7 +149,7 @@ def _criterion_lines(criteria: Iterable[Criterion], level: int, citations: _Cita
     lines = []
     for criterion in criteria:
         lines += [
-            _heading(level, f"{criterion.title} (`{criterion.id}`)"),
+            heading(level, f"{criterion.title} (`{criterion.id}`)"),
             "",
             f"{criterion.description}{citations.cite(criterion.references)}",
             "",
@@ -174,7 +167,7 @@ def criteria_markdown(criteria: Iterable[Criterion] = CRITERIA, *, level: int = 
         level: The Markdown heading level of the title.
     """
     citations = _Citations()
-    lines = [_heading(level, "Classification criteria (ENMC 2016)"), ""]
+    lines = [heading(level, "Classification criteria (ENMC 2016)"), ""]
     lines += _criterion_lines(criteria, level + 1, citations)
     return _finish(lines, citations, level + 1)
 
@@ -204,17 +197,17 @@ def disease_markdown(disease: Disease = IMNM, *, level: int = 1) -> str:
     citations = _Citations(disease.references)
     citations.cite(disease.references)
     sub = level + 1
-    lines = [_heading(level, f"{disease.name} ({disease.abbreviation})"), ""]
-    lines += [f"Source: {SOURCE_PAGE}", "", "| Code | Label |", "|---|---|"]
-    lines += [f"| {term.id} | {_cell(term.label)} |" for term in disease.codes]
+    lines = [heading(level, f"{disease.name} ({disease.abbreviation})"), ""]
+    lines += [f"Source: {SOURCE_PAGE}", ""]
+    lines += table(("Code", "Label"), ((term.id, escape(term.label)) for term in disease.codes))
     lines += ["", f"Hallmark: {disease.hallmark.label} ({disease.hallmark.id}).", ""]
     lines += [*_statements(disease.facts, citations), ""]
-    lines += [_heading(sub, "Forms"), ""]
+    lines += [heading(sub, "Forms"), ""]
     for subtype in disease.subtypes:
         lines += _subtype_lines(subtype, sub + 1, citations)
-    lines += [_heading(sub, "Complications"), "", disease.complications_statement, ""]
+    lines += [heading(sub, "Complications"), "", disease.complications_statement, ""]
     lines += _complication_lines(disease.complications, sub + 1)
-    lines += [_heading(sub, "Classification criteria (ENMC 2016)"), ""]
+    lines += [heading(sub, "Classification criteria (ENMC 2016)"), ""]
     lines += _criterion_lines(CRITERIA, sub + 1, citations)
     return _finish(lines, citations, sub, disclaim=True)
 
@@ -227,27 +220,35 @@ def classification_markdown(classification: Classification) -> str:
     """
     citations = _Citations()
     findings = classification.findings
-    lines = [_heading(1, classification.summary), ""]
-    lines += ["| Finding | Value |", "|---|---|"]
-    lines += [f"| `{f.name}` | {getattr(findings, f.name).value} |" for f in FIELDS]
-    lines += ["", _heading(2, "Rules"), "", "| Rule | Outcome | Findings read | Source |"]
-    lines.append("|---|---|---|---|")
-    caveats = []
-    for result in classification.explanation:
-        criterion = result.criterion
-        lines.append(
-            f"| {_cell(criterion.title)} | {result.outcome.value.replace('_', ' ')} "
-            f"| {_cell(result.detail)} | {citations.cite(criterion.references).strip()} |"
-        )
-        if criterion.caveat is not None:
-            caveats.append(f"- *{criterion.title}:* {criterion.caveat}")
+    lines = [heading(1, classification.summary), ""]
+    lines += table(
+        ("Finding", "Value"), ((f"`{f.name}`", getattr(findings, f.name).value) for f in FIELDS)
+    )
+    lines += ["", heading(2, "Rules"), ""]
+    lines += table(
+        ("Rule", "Outcome", "Findings read", "Source"),
+        (
+            (
+                escape(result.criterion.title),
+                result.outcome.value.replace("_", " "),
+                escape(result.detail),
+                citations.cite(result.criterion.references).strip(),
+            )
+            for result in classification.explanation
+        ),
+    )
+    caveats = [
+        f"- *{result.criterion.title}:* {result.criterion.caveat}"
+        for result in classification.explanation
+        if result.criterion.caveat is not None
+    ]
     lines.append("")
     if caveats:
         lines += ["Caveats:", "", *caveats, ""]
     if classification.next_steps:
-        lines += [_heading(2, "Next steps"), ""]
+        lines += [heading(2, "Next steps"), ""]
         lines += [*(f"- {step}" for step in classification.next_steps), ""]
     if classification.notes:
-        lines += [_heading(2, "Notes"), ""]
+        lines += [heading(2, "Notes"), ""]
         lines += [*_statements(classification.notes, citations), ""]
     return _finish(lines, citations, 2, disclaim=True)

@@ -16,6 +16,13 @@ from .. import catalog
 from ..classifier import Classification, CriteriaStatus
 from ..findings import Findings
 from ..model import OntologyTerm
+from ._codes import (
+    HPO_SYSTEM,
+    ICD10_SYSTEM,
+    ICD10CM_SYSTEM,
+    ORPHANET_SYSTEM,
+    ORPHANET_SYSTEM_HTTP,
+)
 from ._features import check_inputs, written
 
 __all__ = [
@@ -29,19 +36,6 @@ __all__ = [
     "to_fhir_condition",
 ]
 
-# Code system URIs.  The first four are those of imnm-facts.md section 3.
-
-#: ICD-10-CM.
-ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
-#: WHO ICD-10 (not written by the export; for callers that map G72.4).
-ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
-#: Orphanet, as HL7 Terminology (THO) registers it; the export writes this one.
-ORPHANET_SYSTEM = "https://www.orpha.net"
-#: Orphanet's older URI, still in use; a receiver may need to accept both.
-ORPHANET_SYSTEM_HTTP = "http://www.orpha.net"
-#: The HPO: the canonical URL of HL7 Terminology's CodeSystem "HPO"
-#: (terminology.hl7.org/CodeSystem-HPO.html).
-HPO_SYSTEM = "http://human-phenotype-ontology.org"
 #: The code system of ``Condition.verificationStatus``, to which FHIR R4 binds
 #: the element (required binding, hl7.org/fhir/R4/valueset-condition-ver-status.html).
 CONDITION_VER_STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-ver-status"

@@ -28,14 +28,14 @@ from typing import Any
 
 import attrs
 
-from .. import __version__, catalog
 from .. import _validators as v
+from .. import catalog
 from ..classifier import Classification, CriteriaStatus
 from ..errors import InvalidPayload, InvalidValue
 from ..findings import Findings
 from ..model import OntologyTerm
+from ._codes import ORPHANET_SYSTEM
 from ._features import BY_TERM_ID, check_inputs, written
-from .fhir import ORPHANET_SYSTEM
 
 __all__ = [
     "HPO_RESOURCE",
@@ -66,10 +66,11 @@ HPO_RESOURCE: Mapping[str, str] = types.MappingProxyType(
 )
 
 #: The metaData resource for Orphanet.  The URL is the Orphanet system URI
-#: chosen in :mod:`imnm.interop.fhir`; the IRI prefix is that of ORDO's term
-#: IRIs (``http://www.orpha.net/ORDO/Orphanet_<number>``).  No version: the
-#: project's reference file checked ORPHA:206569 without naming an Orphanet
-#: release, and the library does not invent one.
+#: the FHIR export writes (:data:`imnm.interop.fhir.ORPHANET_SYSTEM`); the IRI
+#: prefix is that of ORDO's term IRIs
+#: (``http://www.orpha.net/ORDO/Orphanet_<number>``).  No version: the project's
+#: reference file checked ORPHA:206569 without naming an Orphanet release, and
+#: the library does not invent one.
 ORPHANET_RESOURCE: Mapping[str, str] = types.MappingProxyType(
     {
         "id": "orphanet",
@@ -148,12 +149,20 @@ def to_phenopacket(
     if classification.criteria is CriteriaStatus.MET:
         packet["diseases"] = [{"term": _term(_DISEASE)}]
         resources.append(dict(ORPHANET_RESOURCE))
-    meta: dict[str, Any] = {"created": _rfc3339(created), "createdBy": f"imnm {__version__}"}
+    meta: dict[str, Any] = {"created": _rfc3339(created), "createdBy": f"imnm {_version()}"}
     if resources:
         meta["resources"] = resources
     meta["phenopacketSchemaVersion"] = SCHEMA_VERSION
     packet["metaData"] = meta
     return packet
+
+
+def _version() -> str:
+    # Read when a document is built, not at import: the version is read lazily
+    # (importlib.metadata is slow to import), see imnm.__getattr__.
+    import imnm
+
+    return imnm.__version__
 
 
 @attrs.frozen(kw_only=True)
