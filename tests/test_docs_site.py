@@ -263,7 +263,10 @@ def test_api_pages_show_each_attrs_field_once_with_type_default_and_meaning(
                 shown = repr(default)
             entry += re.sub(r"\s+", "", meanings.get(field.name, ""))
             # The meaning, then the default, before the next entry's permalink (¶).
-            closing = "" if shown is None else f"[^¶]*Default:{re.escape(shown)}\\."
+            squashed_default = None if shown is None else re.sub(r"\s+", "", shown)
+            closing = (
+                "" if squashed_default is None else f"[^¶]*Default:{re.escape(squashed_default)}\\."
+            )
             assert re.search(re.escape(entry) + closing, squashed), (path, entry, shown)
             checked += 1
     assert checked >= len(attrs.fields(imnm.Findings))

@@ -171,7 +171,8 @@ def test_readme_install_from_a_built_wheel_gives_a_working_command_line(
     # so the wheel is installed with its `cli` extra into a fresh venv, and the
     # main command runs from there.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert 'pip install "dist/imnm-' in readme and '-py3-none-any.whl[cli]"' in readme
+    assert 'pip install "dist/imnm-' in readme
+    assert '-py3-none-any.whl[cli]"' in readme
     assert "not yet published on a package index" in readme
     (built,) = dist.glob("imnm-*.whl")
     venv = tmp_path / "venv"
@@ -188,6 +189,9 @@ def test_readme_install_from_a_built_wheel_gives_a_working_command_line(
     )
     assert ran.returncode == 0, ran.stderr
     assert "ENMC 2016 criteria" in ran.stdout
-    assert f"imnm {version('imnm')}" in subprocess.run(
-        [str(bindir / "imnm"), "--version"], capture_output=True, text=True, check=True
-    ).stdout
+    assert (
+        f"imnm {version('imnm')}"
+        in subprocess.run(
+            [str(bindir / "imnm"), "--version"], capture_output=True, text=True, check=True
+        ).stdout
+    )
