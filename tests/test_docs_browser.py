@@ -96,3 +96,21 @@ def test_search_finds_hmgcr(site_url: str, tab: Tab) -> None:
     assert results.count() > 0
     assert "hmgcr" in results.first.inner_text().lower()
     assert tab.problems == []
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_code_ids_in_the_rule_tables_never_wrap_mid_word(
+    site_url: str, tab: Tab, width: int
+) -> None:
+    page = tab.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site_url + "concepts/classifier/")
+    # Each code span in a table cell, with the number of lines it takes.
+    spans = page.eval_on_selector_all(
+        ".md-typeset table td code",
+        "codes => codes.map(c => [c.textContent, c.getClientRects().length])",
+    )
+    ids = {text for text, _ in spans}
+    assert {"statin_exposure", "extramuscular_features", "anti-srp-serology"} <= ids
+    assert [text for text, lines in spans if lines != 1] == []
+    assert tab.problems == []

@@ -7,11 +7,16 @@ read the built HTML and check that every catalog item and rule is there.
 
 from __future__ import annotations
 
+import enum
 import hashlib
+import importlib
+import inspect
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 
 import imnm
@@ -206,3 +211,62 @@ def test_site_serves_the_vendored_mermaid_named_in_its_source_note(site_dir: Pat
     digest = hashlib.sha256((vendored / "mermaid.min.js").read_bytes()).hexdigest()
     assert f"sha256 {digest}" in note
     assert "MIT" in (vendored / "LICENSE").read_text(encoding="utf-8")
+
+
+def _attrs_classes() -> Iterator[tuple[str, type]]:
+    """Every attrs class of a module the API pages document, with that page's name."""
+    for page in sorted((ROOT / "docs" / "api").glob("*.md")):
+        (module_name,) = re.findall(r"^::: ([\w.]+)$", page.read_text(encoding="utf-8"), re.M)
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            cls = getattr(module, name)
+            if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == module_name:
+                yield page.stem, cls
+
+
+def _documented_attributes(cls: type) -> dict[str, str]:
+    """The ``Attributes:`` section of *cls*'s docstring: name to the start of its meaning."""
+    section = inspect.cleandoc(cls.__doc__ or "").partition("Attributes:\n")[2]
+    items = re.findall(r"^ {4}(\w+): (.+)$", section, re.M)
+    # The words before the first code span or role: they render as they are written.
+    return {name: re.split(r"[`:]", meaning)[0] for name, meaning in items}
+
+
+def test_api_pages_show_each_attrs_field_once_with_type_default_and_meaning(
+    site_dir: Path,
+) -> None:
+    checked = 0
+    for page_name, cls in _attrs_classes():
+        html = (site_dir / "api" / page_name / "index.html").read_text(encoding="utf-8")
+        assert "attrs.field(" not in html, page_name
+        assert 'doc-section-title">Attributes:' not in html, page_name
+        squashed = re.sub(r"\s+", "", read(site_dir, f"api/{page_name}").text)
+        path = f"{cls.__module__}.{cls.__qualname__}"
+        meanings = _documented_attributes(cls)
+        for field in attrs.fields(cls):
+            assert html.count(f'id="{path}.{field.name}"') == 1, (path, field.name)
+            # The type as the page shows it: as written, less module prefixes (enum.Enum).
+            written = field.type.__name__ if isinstance(field.type, type) else str(field.type)
+            shown_type = re.sub(r"\b[a-z_]+\.(?=\w)", "", written).replace(" ", "")
+            entry = f"{field.name}:{shown_type}"
+            default = field.default
+            shown: str | None
+            if default is attrs.NOTHING:
+                shown = None
+            elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                # A default computed from the other fields shows none: its meaning says how.
+                name = default.factory.__name__
+                shown = None if default.takes_self else f"{name}()"
+            elif isinstance(default, enum.Enum):
+                shown = f"{type(default).__name__}.{default.name}"
+            else:
+                shown = repr(default)
+            entry += re.sub(r"\s+", "", meanings.get(field.name, ""))
+            # The meaning, then the default, before the next entry's permalink (¶).
+            squashed_default = None if shown is None else re.sub(r"\s+", "", shown)
+            closing = (
+                "" if squashed_default is None else f"[^¶]*Default:{re.escape(squashed_default)}\\."
+            )
+            assert re.search(re.escape(entry) + closing, squashed), (path, entry, shown)
+            checked += 1
+    assert checked >= len(attrs.fields(imnm.Findings))

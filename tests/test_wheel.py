@@ -162,3 +162,36 @@ def test_the_sdist_holds_what_building_and_testing_need_and_no_caches(
     assert f"{top}/tests/api/public_api.txt" in sdist_names
     assert f"{top}/tools/api_snapshot.py" in sdist_names
     assert [name for name in sdist_names if any(cache in name for cache in CACHES)] == []
+
+
+def test_readme_install_from_a_built_wheel_gives_a_working_command_line(
+    dist: Path, tmp_path: Path
+) -> None:
+    # README "Installing imnm into another project": imnm is not on an index yet,
+    # so the wheel is installed with its `cli` extra into a fresh venv, and the
+    # main command runs from there.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'pip install "dist/imnm-' in readme
+    assert '-py3-none-any.whl[cli]"' in readme
+    assert "not yet published on a package index" in readme
+    (built,) = dist.glob("imnm-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    install = [str(bindir / "python"), "-m", "pip", "install", "--quiet", f"{built}[cli]"]
+    subprocess.run(install, check=True, capture_output=True)
+    ran = subprocess.run(
+        [str(bindir / "imnm"), "classify", "--example"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "ENMC 2016 criteria" in ran.stdout
+    assert (
+        f"imnm {version('imnm')}"
+        in subprocess.run(
+            [str(bindir / "imnm"), "--version"], capture_output=True, text=True, check=True
+        ).stdout
+    )

@@ -32,7 +32,6 @@ _MARKER = re.compile(r"^<!-- imnm:(?P<name>[a-z-]+) -->$", re.MULTILINE)
 _REFERENCES_PAGE = "knowledge/references.md"
 _FORMS_PAGE = "knowledge/forms.md"
 _CLASSIFIER_PAGE = "concepts/classifier.md"
-_DISCLAIMER = "imnm informs; it does not diagnose. Findings are for a clinician to interpret."
 
 Renderer = Callable[[str], str]
 
@@ -436,7 +435,7 @@ def _try_it(from_uri: str) -> str:
         "forms": "knowledge/forms/",
     }
     return try_it.enmc_form(
-        {name: _url(from_uri, path) for name, path in links.items()}, _DISCLAIMER
+        {name: _url(from_uri, path) for name, path in links.items()}, DISCLAIMER
     )
 
 
