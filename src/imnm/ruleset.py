@@ -62,7 +62,7 @@ RULESET = RuleSet(
 """The rule set of this release; :func:`imnm.classify` stamps it on every result."""
 
 RULESET_V1 = RuleSet(id="enmc-2016", version=1)
-"""The rule set of imnm 0.1.0, which wrote wire format version 1 (no digest recorded)."""
+"""The rule set of the first release, which wrote wire format version 1 (no digest recorded)."""
 
 
 def tables_digest() -> str:

@@ -24,7 +24,7 @@ or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
   field that does is a problem with its path).  One made by another rule set
   version loads as it was written, a historical record
   (:attr:`~imnm.Classification.historical`).  A version-1 classification
-  (imnm 0.1.0) was made by :data:`imnm.ruleset.RULESET_V1`.
+  (the first release) was made by :data:`imnm.ruleset.RULESET_V1`.
 
 Example:
     >>> from imnm import Findings, Serology, serialize
@@ -154,7 +154,7 @@ _UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
 def _upgrade_1_to_2(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """Format 2 added document kinds (the EULAR/ACR ones) and a classification's ``ruleset``.
 
-    imnm 0.1.0 wrote version 1 with the rules of :data:`~imnm.ruleset.RULESET_V1`,
+    The first release wrote version 1 with the rules of :data:`~imnm.ruleset.RULESET_V1`,
     so a version-1 classification reads as that rule set's historical record;
     other version-1 bodies read unchanged.
     """
