@@ -42,7 +42,14 @@ def test_the_table_agrees_with_classify_on_every_combination() -> None:
 
 
 def test_the_table_columns_are_the_fields_then_the_result() -> None:
-    assert (*ENUMS, "subtype", "criteria") == TABLE_COLUMNS
+    assert (
+        *ENUMS,
+        "subtype",
+        "criteria",
+        "classified_subtype",
+        "ruleset",
+        "ruleset_version",
+    ) == TABLE_COLUMNS
 
 
 def test_the_order_is_the_product_of_the_fields_first_field_slowest() -> None:

@@ -154,3 +154,43 @@ def test_a_rule_set_is_written_in_full_in_a_classification() -> None:
         "digest": RULESET.digest,
     }
     assert RuleSet(id="x", version=3).digest is None
+
+
+# --- Exports and tabular outputs carry the rule set ------------------------------
+
+
+def test_the_fhir_exports_and_the_phenopacket_name_the_rule_set() -> None:
+    import datetime as dt
+
+    from imnm.interop.fhir import to_fhir_condition, to_fhir_observation
+    from imnm.interop.phenopacket import to_phenopacket
+
+    result = classify(ANTI_HMGCR_MET)
+    words = f"Rule set: {RULESET.label} (digest {RULESET.digest})."
+    observation = to_fhir_observation(ANTI_HMGCR_MET, result, patient_reference="Patient/1")
+    assert observation["method"]["text"].endswith(f". Rule set: {RULESET.label}.")
+    assert {"text": words} in observation["note"]
+    condition = to_fhir_condition(ANTI_HMGCR_MET, result, patient_reference="Patient/1")
+    assert {"text": words} in condition["note"]
+    packet = to_phenopacket(
+        ANTI_HMGCR_MET, result, subject_id="p1", created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    )
+    (interpretation,) = packet["interpretations"]
+    assert f"Rule set: {RULESET.label}." in interpretation["summary"]
+
+
+def test_every_tabular_row_names_the_subtype_only_where_the_criteria_are_met() -> None:
+    from imnm import cohort
+
+    index = {name: cohort.TABLE_COLUMNS.index(name) for name in cohort.RESULT_COLUMNS}
+    rows = list(cohort.decision_table())
+    met = 0
+    for row in rows:
+        subtype, criteria = row[index["subtype"]], row[index["criteria"]]
+        classified = row[index["classified_subtype"]]
+        assert classified == (subtype if criteria == "met" else None)
+        assert (row[index["ruleset"]], row[index["ruleset_version"]]) == (RULESET.id, "2")
+        met += criteria == "met"
+    assert 0 < met < len(rows)
+    # Pointed to by the serology without meeting the criteria: a subtype, no classification.
+    assert any(row[index["subtype"]] and row[index["criteria"]] != "met" for row in rows)

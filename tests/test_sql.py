@@ -20,8 +20,9 @@ from imnm.cli._fields import findings_from_cells
 from imnm.errors import MissingExtra
 
 NAMES = [column.name for column in cohort.COLUMNS]
-#: What a path gives for one row: (subtype, criteria, error).
-Result = tuple[object, object, object]
+#: What a path gives for one row: the result cells, then the error.
+Result = tuple[object, ...]
+WIDTH = len(sql.OUTPUT_COLUMNS)
 
 
 def expected(cells: Sequence[object]) -> Result:
@@ -30,9 +31,17 @@ def expected(cells: Sequence[object]) -> Result:
         findings = findings_from_cells(tuple(cast(Sequence[str | None], cells)))
     except InvalidValue as error:
         (column,) = [column for column in cohort.COLUMNS if column.name == error.field]
-        return (None, None, column.error)
+        return (*[None] * len(cohort.RESULT_COLUMNS), column.error)
     result = classify(findings)
-    return (None if result.subtype is None else result.subtype.id, result.criteria.value, None)
+    subtype, classified = result.subtype, result.classified_subtype
+    return (
+        None if subtype is None else subtype.id,
+        result.criteria.value,
+        None if classified is None else classified.id,
+        "enmc-2016",
+        "2",
+        None,
+    )
 
 
 def combinations(all_findings: Iterable[Findings]) -> list[tuple[object, ...]]:
@@ -66,7 +75,7 @@ def check(rows_in: Sequence[Sequence[object]], rows_out: Sequence[Sequence[objec
 
 def test_the_messy_cohort_has_what_it_promises(messy_cohort: Sequence[Sequence[object]]) -> None:
     results = [expected(row[2:]) for row in messy_cohort]
-    errors = collections.Counter(error for _, _, error in results)
+    errors = collections.Counter(result[-1] for result in results)
     assert 0.1 < 1 - errors[None] / len(results) < 0.5
     assert len(errors) > 5  # most columns are at fault somewhere
     assert any(None in row for row in messy_cohort)
@@ -107,7 +116,7 @@ def test_duckdb_reads_a_missing_findings_column_as_unknown(
     connection = duckdb.connect()
     connection.register("cohort", arrow(rows, kept))
     out = sql.classify_duckdb(connection, "cohort").fetchall()
-    assert [tuple(row[-3:]) for row in sorted(out)] == [
+    assert [tuple(row[-WIDTH:]) for row in sorted(out)] == [
         expected([row[2 + kept.index(name)] if name in kept else None for name in NAMES])
         for row in rows
     ]
@@ -128,7 +137,7 @@ def test_cells_of_other_types_are_read_as_their_text() -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE numbers AS SELECT 1 AS row, 'x' AS id, 42 AS anti_srp")
     (row,) = sql.classify_duckdb(connection, "numbers").fetchall()
-    assert row[-3:] == expected(["42", *([None] * 7)])
+    assert row[-WIDTH:] == expected(["42", *([None] * 7)])
 
 
 # --- Spark -------------------------------------------------------------------
@@ -164,7 +173,7 @@ def test_spark_reads_a_missing_findings_column_as_unknown(spark: Any) -> None:
         "row long, id string, anti_srp string, anti_hmgcr string",
     )
     (row,) = sql.classify_spark(frame).collect()
-    assert tuple(row)[-3:] == expected(["negative", "negative", *([None] * 6)])
+    assert tuple(row)[-WIDTH:] == expected(["negative", "negative", *([None] * 6)])
 
 
 def test_spark_parses_the_printed_script(

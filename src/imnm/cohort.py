@@ -53,6 +53,7 @@ __all__ = [
     "classifications",
     "decision_table",
     "fold",
+    "result_cells",
     "to_arrow",
     "wire_values",
     "write_parquet",
@@ -97,8 +98,23 @@ COLUMNS: tuple[Column, ...] = tuple(
 )
 """The findings columns, in the order of the fields of :class:`~imnm.Findings`."""
 
-RESULT_COLUMNS: tuple[str, ...] = ("subtype", "criteria")
-"""The result columns: the subtype's wire id (``None`` for no subtype) and the criteria status."""
+RESULT_COLUMNS: tuple[str, ...] = (
+    "subtype",
+    "criteria",
+    "classified_subtype",
+    "ruleset",
+    "ruleset_version",
+)
+"""The result columns, as :func:`result_cells` gives them.
+
+``subtype`` (the subtype's wire id, ``None`` for no subtype: what the serology
+points to, whatever the criteria status) and ``criteria`` (the criteria status)
+are the contract's.  ``classified_subtype`` is the subtype's id only where the
+criteria are met (:attr:`imnm.Classification.classified_subtype`), otherwise
+``None``: filter on it, never on ``subtype``, for "meets the criteria".
+``ruleset`` and ``ruleset_version`` name the rule set that produced the row
+(:attr:`imnm.Classification.ruleset`; the version as text, like every cell).
+"""
 
 TABLE_COLUMNS: tuple[str, ...] = (*(column.name for column in COLUMNS), *RESULT_COLUMNS)
 """The decision table's columns: the findings columns, then the result columns."""
@@ -145,8 +161,28 @@ def wire_values(findings: Findings) -> tuple[str, ...]:
     return tuple(str(getattr(findings, column.name).value) for column in COLUMNS)
 
 
+def result_cells(result: Classification) -> tuple[str | None, ...]:
+    """*result* as cells of :data:`RESULT_COLUMNS`: wire values, ``None`` for no subtype.
+
+    The one place every tabular output (``imnm batch``, ``imnm table``, the
+    decision table, Arrow, the generated SQL) takes its result cells from.
+
+    >>> from imnm import Findings, Serology, classify
+    >>> result_cells(classify(Findings(anti_srp=Serology.POSITIVE)))
+    ('anti-srp', 'insufficient_data', None, 'enmc-2016', '2')
+    """
+    subtype, classified = result.subtype, result.classified_subtype
+    return (
+        None if subtype is None else subtype.id,
+        result.criteria.value,
+        None if classified is None else classified.id,
+        result.ruleset.id,
+        str(result.ruleset.version),
+    )
+
+
 def decision_table() -> Iterator[tuple[str | None, ...]]:
-    """Every combination of findings with its subtype id (or None) and criteria status.
+    """Every combination of findings with its result cells (:func:`result_cells`).
 
     In the order of :func:`classifications`.
 
@@ -154,8 +190,7 @@ def decision_table() -> Iterator[tuple[str | None, ...]]:
         One row of :data:`TABLE_COLUMNS` per combination, as wire values.
     """
     for result in classifications():
-        subtype = None if result.subtype is None else result.subtype.id
-        yield (*wire_values(result.findings), subtype, result.criteria.value)
+        yield (*wire_values(result.findings), *result_cells(result))
 
 
 def to_arrow() -> pyarrow.Table:

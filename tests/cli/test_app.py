@@ -24,6 +24,7 @@ from imnm import (
     Subtype,
     catalog,
     classify,
+    cohort,
     serialize,
 )
 from imnm.cli import _render, main
@@ -155,7 +156,7 @@ def test_table_writes_json_to_a_file(
     assert (result.exit_code, result.output) == (0, "")
     rows = json.loads(path.read_text(encoding="utf-8"))
     assert len(rows) == COMBINATIONS
-    assert set(rows[0]) == {*(field.name for field in FIELDS), "subtype", "criteria"}
+    assert set(rows[0]) == {*(field.name for field in FIELDS), *cohort.RESULT_COLUMNS}
 
 
 def test_table_to_an_unwritable_path_is_a_one_line_error(invoke: Invoke, tmp_path: Path) -> None:
@@ -224,6 +225,9 @@ def test_batch_streams_json_lines_from_stdin_to_stdout(invoke: Invoke) -> None:
         "id": "A",
         "subtype": expected.subtype.id,
         "criteria": expected.criteria.value,
+        "classified_subtype": None,
+        "ruleset": "enmc-2016",
+        "ruleset_version": "2",
     }
     assert "line 2: anti_srp: " in result.stderr
     assert "got 1" in result.stderr

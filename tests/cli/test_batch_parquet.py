@@ -163,7 +163,7 @@ def test_an_empty_parquet_cohort_gives_an_empty_parquet_result(
     result = invoke(["batch", str(tmp_path / "in.parquet"), str(tmp_path / "out.parquet")])
     assert result.exit_code == 0, result.output
     out = pq.read_table(tmp_path / "out.parquet")
-    assert (out.num_rows, out.column_names) == (0, ["line", "id", "subtype", "criteria"])
+    assert (out.num_rows, out.column_names) == (0, ["line", "id", *cohort.RESULT_COLUMNS])
 
 
 def test_parquet_column_names_are_folded_and_unknown_ones_refused(

@@ -7,6 +7,7 @@ import pytest
 
 from imnm import Findings, Presence, Serology, serialize
 from imnm.cli._iim import BIOPSY_OPTIONS, IIM_OPTIONS, iim_findings_from_text
+from imnm.cohort import result_cells
 from imnm.combined import SideBySide, side_by_side
 from imnm.iim import BiopsyFeatures, IIMAssessment, IIMFindings, assess
 
@@ -185,6 +186,9 @@ def test_batch_adds_the_eular_acr_columns_when_the_input_has_them(
         "id",
         "subtype",
         "criteria",
+        "classified_subtype",
+        "ruleset",
+        "ruleset_version",
         "iim_category",
         "iim_score_low",
         "iim_score_high",
@@ -224,6 +228,7 @@ def test_batch_adds_the_eular_acr_columns_when_the_input_has_them(
         assert by_id[row_id][2:] == [
             both.classification.subtype.id if both.classification.subtype else "",
             both.classification.criteria.value,
+            *(cell or "" for cell in result_cells(both.classification)[2:]),
             assessment.category.value,
             str(assessment.score_low),
             str(assessment.score_high),
@@ -231,7 +236,7 @@ def test_batch_adds_the_eular_acr_columns_when_the_input_has_them(
     # p1: proximal weakness of the legs made the ENMC criteria met (a shared fact)
     assert by_id["p1"][3] == "met"
     assert expected["p2"].assessment.with_biopsy
-    assert by_id["p4"][4] == "insufficient_data"
+    assert by_id["p4"][rows[0].index("iim_category")] == "insufficient_data"
     assert "age_at_onset: must be a whole number of years; got 'x'" in result.output
 
 
@@ -255,6 +260,6 @@ def test_batch_without_eular_acr_columns_keeps_its_four_columns(
     out = tmp_path / "out.csv"
     assert invoke(["batch", str(cohort), str(out)]).exit_code == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "line,id,subtype,criteria",
-        "2,a,anti-srp,insufficient_data",
+        "line,id,subtype,criteria,classified_subtype,ruleset,ruleset_version",
+        "2,a,anti-srp,insufficient_data,,enmc-2016,2",
     ]

@@ -13,7 +13,7 @@ from typing import IO
 import click
 import pytest
 
-from imnm import Classification, classify, serialize
+from imnm import Classification, classify, cohort, serialize
 from imnm.cli._app import EXAMPLE, cli
 from imnm.cli._batch import INPUT_FORMATS
 from imnm.cli._output import FORMATS, Format
@@ -50,7 +50,7 @@ def test_batch_writes_a_json_array_by_extension_or_format(
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert len(rows) == 20
-    assert set(rows[0]) == {"line", "id", "subtype", "criteria"}
+    assert set(rows[0]) == {"line", "id", *cohort.RESULT_COLUMNS}
 
 
 def test_table_writes_json_lines_by_format(invoke: Invoke) -> None:
@@ -242,4 +242,5 @@ def test_a_new_format_is_one_registry_entry(
         result = invoke(["table", "--output", str(out)])
         written = out.read_bytes()
     assert result.exit_code == 0, result.output
-    assert written == bytes([10]) + bytes([10]) * COMBINATIONS + b"\x00"
+    width = len(cohort.TABLE_COLUMNS)
+    assert written == bytes([width]) + bytes([width]) * COMBINATIONS + b"\x00"

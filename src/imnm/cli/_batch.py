@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import attrs
 
-from .. import _arrow
+from .. import _arrow, cohort
 from .._json import MAX_DOCUMENT_SIZE
 from .._json import parse as parse_json
 from .._shown import bounded_repr, shown
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: The columns of a result row.
-RESULT_COLUMNS = ("line", "id", "subtype", "criteria")
+RESULT_COLUMNS = ("line", "id", *cohort.RESULT_COLUMNS)
 #: The columns of an error-report row.
 ERROR_COLUMNS = ("line", "id", "field", "value", "message")
 
@@ -629,9 +629,6 @@ def run_batch(
             result, extra = both.classification, iim_cells(both.assessment)
         else:
             result = classify(findings)
-        subtype = result.subtype
-        write_result(
-            (line, row_id, None if subtype is None else subtype.id, result.criteria.value, *extra)
-        )
+        write_result((line, row_id, *cohort.result_cells(result), *extra))
         classified += 1
     return classified, failed

@@ -222,7 +222,7 @@ def to_fhir_observation(
         "status": OBSERVATION_STATUS,
         "code": {"text": _EVALUATION},
         "subject": {"reference": patient_reference},
-        "method": {"text": _METHOD},
+        "method": {"text": f"{_METHOD}. Rule set: {classification.ruleset.label}."},
         "valueCodeableConcept": {
             "text": f"ENMC 2016 criteria: {_words(classification.criteria.value)}"
         },
@@ -240,7 +240,9 @@ def _words(value: str) -> str:
 
 
 def _notes(classification: Classification, first: str) -> list[str]:
-    lines = [f"{first} {classification.disclaimer}"]
+    ruleset = classification.ruleset
+    digest = "" if ruleset.digest is None else f" (digest {ruleset.digest})"
+    lines = [f"{first} {classification.disclaimer}", f"Rule set: {ruleset.label}{digest}."]
     for result in classification.explanation:
         criterion = result.criterion
         line = f"{criterion.title}: {_words(result.outcome.value)}. {result.detail}"

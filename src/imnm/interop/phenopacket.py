@@ -197,6 +197,7 @@ def _summary(classification: Classification) -> str:
             "classification criteria are met."
         )
     parts.append(classification.disclaimer)
+    parts.append(f"Rule set: {classification.ruleset.label}.")
     parts += [
         f"{result.criterion.title}: {result.criterion.caveat}"
         for result in classification.explanation
