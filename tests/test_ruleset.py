@@ -173,7 +173,10 @@ def test_the_fhir_exports_and_the_phenopacket_name_the_rule_set() -> None:
     condition = to_fhir_condition(ANTI_HMGCR_MET, result, patient_reference="Patient/1")
     assert {"text": words} in condition["note"]
     packet = to_phenopacket(
-        ANTI_HMGCR_MET, result, subject_id="p1", created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        ANTI_HMGCR_MET,
+        result,
+        subject_id="p1",
+        created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
     )
     (interpretation,) = packet["interpretations"]
     assert f"Rule set: {RULESET.label}." in interpretation["summary"]
