@@ -5,6 +5,7 @@ import pytest
 
 from imnm import Findings, Presence, Serology, classify
 from imnm.cli._batch import InputError, Parsed, RowError, read_csv, read_jsonl, run_batch
+from imnm.cohort import result_cells
 
 HMGCR = Findings(
     anti_hmgcr=Serology.POSITIVE, elevated_ck=Presence.PRESENT, proximal_weakness=Presence.PRESENT
@@ -159,8 +160,8 @@ def test_run_batch_gives_each_row_one_result_or_one_error_in_order() -> None:
     expected = classify(Findings(anti_hmgcr=Serology.POSITIVE, elevated_ck=Presence.PRESENT))
     assert expected.subtype is not None
     assert results == [
-        (2, "A", expected.subtype.id, expected.criteria.value),
-        (4, "C", None, classify(Findings()).criteria.value),
+        (2, "A", *result_cells(expected)),
+        (4, "C", *result_cells(classify(Findings()))),
     ]
     assert [(error.line, error.id, error.field) for error in failures] == [(3, "B", "anti_hmgcr")]
 

@@ -33,7 +33,9 @@ def test_the_printed_duckdb_script_classifies_a_parquet_cohort(
     )
     assert (result.exit_code, result.output) == (0, "")
     rows = duckdb.connect().sql(script.read_text(encoding="utf-8")).fetchall()
-    assert [row[-3:] for row in rows] == [(None, "insufficient_data", None)] * 2
+    assert [row[-6:] for row in rows] == [
+        (None, "insufficient_data", None, "enmc-2016", "2", None)
+    ] * 2
 
 
 def test_sql_needs_a_dialect(invoke: Invoke) -> None:
