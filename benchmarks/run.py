@@ -72,6 +72,7 @@ from imnm import (
     serialize,
 )
 from imnm.classifier import CriteriaStatus
+from imnm.errors import UnsupportedType
 
 Workload = Callable[[], object]
 
@@ -345,6 +346,14 @@ class StatementModel(_Strict):
     references: tuple[str, ...] = ()
 
 
+class RuleSetModel(_Strict):
+    """The rule set a classification names."""
+
+    id: Text
+    version: Annotated[int, Field(ge=1)]
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
 class ClassificationModel(_Strict):
     """A classification document, as strict as imnm's JSON Schema for it."""
 
@@ -356,6 +365,7 @@ class ClassificationModel(_Strict):
     explanation: Annotated[tuple[RuleResultModel, ...], Field(min_length=1)]
     next_steps: tuple[Text, ...] = ()
     notes: tuple[StatementModel, ...] = ()
+    ruleset: RuleSetModel | None = None
 
 
 MsgText = Annotated[str, msgspec.Meta(pattern=r"\S")]
@@ -404,6 +414,14 @@ class StatementStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     references: tuple[str, ...] = ()
 
 
+class RuleSetStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """The rule set a classification names."""
+
+    id: MsgText
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    digest: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
 class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """A classification document for msgspec, as strict as the pydantic model."""
 
@@ -415,6 +433,7 @@ class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
     imnm_format: Annotated[int, msgspec.Meta(ge=_VERSION, le=_VERSION)] = _VERSION
     next_steps: tuple[MsgText, ...] = ()
     notes: tuple[StatementStruct, ...] = ()
+    ruleset: RuleSetStruct | None = None
 
 
 def _pydantic_twin(obj: object, model: type[BaseModel]) -> BaseModel:
@@ -636,9 +655,7 @@ def compare_many(workloads: dict[str, Workload], *, items: int, rounds: int) -> 
 def _by_hand(document: dict[str, Any], cls: type) -> dict[str, Any]:
     """*document* as a person might write it: no envelope, keys reversed, defaults left out."""
     defaults = {
-        field.name: serialize.to_dict(field.default)
-        if attrs.has(type(field.default))
-        else _plain(field.default)
+        field.name: _default_on_the_wire(field.default)
         for field in attrs.fields(cls)
         if field.default is not attrs.NOTHING
     }
@@ -647,6 +664,16 @@ def _by_hand(document: dict[str, Any], cls: type) -> dict[str, Any]:
         for key, value in reversed(document.items())
         if key not in ("kind", "imnm_format") and not (key in defaults and defaults[key] == value)
     }
+
+
+def _default_on_the_wire(value: object) -> object:
+    """A field's default as a document holds it (a nested rule set as its fields)."""
+    if attrs.has(type(value)):
+        try:
+            return serialize.to_dict(value)
+        except UnsupportedType:
+            return attrs.asdict(value)
+    return _plain(value)
 
 
 def _plain(value: object) -> object:
