@@ -672,7 +672,7 @@ def _default_on_the_wire(value: object) -> object:
         try:
             return serialize.to_dict(value)
         except UnsupportedType:
-            return attrs.asdict(value)
+            return attrs.asdict(value)  # type: ignore[arg-type]  # attrs.has() checked it
     return _plain(value)
 
 
