@@ -86,7 +86,10 @@ _SHOWN = """
       status: text(".imnm-try-it__outcome", li),
       source: text(".imnm-try-it__sources", li),
     })),
-    next_steps: items(".imnm-try-it__next-steps").map((li) => li.innerText.trim()),
+    next_steps: items(".imnm-try-it__next-steps")
+      .filter((li) => !li.matches(".imnm-try-it__more"))
+      .map((li) => li.innerText.trim()),
+    more: root.querySelectorAll(".imnm-try-it__next-steps > .imnm-try-it__more").length,
     notes: items(".imnm-try-it__notes").map((li) => text(".imnm-try-it__note-text", li)),
     caveats: items(".imnm-try-it__caveats").map((li) => li.innerText.trim()),
     disclaimer: text(".imnm-try-it__disclaimer"),
@@ -148,6 +151,9 @@ def _expected(result: IIMAssessment, rule_steps: set[str]) -> dict[str, Any]:
             for entry in result.items
         ],
         "next_steps": [_text(step) for step in result.next_steps if step in rule_steps],
+        # Where the library names unknown items that could change the category, the page
+        # says that it does (one line).
+        "more": int(any(step not in rule_steps for step in result.next_steps)),
         "notes": [_text(note.text) for note in result.notes],
         "caveats": [_text(caveat) for caveat in caveats],
     }

@@ -130,7 +130,8 @@ def tab_stops(page: Page, selector: str) -> list[str]:
 
     Each stop by its input's name or its button's ``data-action``.
     """
-    page.locator("h1").first.focus()
+    # A click (not focus(), which a heading does not take) moves where Tab starts from.
+    page.locator("h1").first.click()
     stops: list[str] = []
     for _ in range(100):
         page.keyboard.press("Tab")

@@ -210,6 +210,10 @@ def _data() -> str:
         "insufficient": iim.IIMCategory.INSUFFICIENT_DATA.value,
         "rule_steps": _rule_steps(statuses),
         "subgroups": {"text": note.text, "caveat": note.caveat},
+        "deciding": (
+            "Unknown items leave the category open: imnm assess names each one that could "
+            "change it, and to what (Copy as JSON gives the findings it reads)."
+        ),
     }
     return json.dumps(data, separators=(",", ":"))
 

@@ -324,6 +324,10 @@
       })
     );
     lines(part("next-steps"), assessment.steps, "next-step");
+    if (assessment.category === data.insufficient && assessment.low !== assessment.high) {
+      // The library names each unknown item that could change the category; the page does not.
+      part("next-steps").append(element("li", "more", data.deciding));
+    }
     fill(
       part("notes"),
       rules.notes.map((note) => {
