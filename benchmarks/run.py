@@ -367,6 +367,7 @@ class ClassificationModel(_Strict):
     next_steps: tuple[Text, ...] = ()
     notes: tuple[StatementModel, ...] = ()
     ruleset: RuleSetModel | None = None
+    disclaimer: Text | None = None
 
 
 MsgText = Annotated[str, msgspec.Meta(pattern=r"\S")]
@@ -435,6 +436,7 @@ class ClassificationStruct(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
     next_steps: tuple[MsgText, ...] = ()
     notes: tuple[StatementStruct, ...] = ()
     ruleset: RuleSetStruct | None = None
+    disclaimer: MsgText | None = None
 
 
 def _pydantic_twin(obj: object, model: type[BaseModel]) -> BaseModel:

@@ -40,6 +40,7 @@ def expected(cells: Sequence[object]) -> Result:
         None if classified is None else classified.id,
         "enmc-2016",
         "2",
+        result.disclaimer,
         None,
     )
 

@@ -11,8 +11,8 @@ columns after each cell is read as ``imnm batch`` reads a CSV cell
 The result has every column and every row of the cohort, in any number (duplicate
 ids stay), and the result columns (:data:`OUTPUT_COLUMNS`): those of
 :data:`imnm.cohort.RESULT_COLUMNS` (``subtype``, ``criteria``,
-``classified_subtype``, ``ruleset``, ``ruleset_version``; filter on
-``classified_subtype`` for "meets the criteria") and ``error``.  A row
+``classified_subtype``, ``ruleset``, ``ruleset_version``, ``disclaimer``;
+filter on ``classified_subtype`` for "meets the criteria") and ``error``.  A row
 with a value that is none of its field's wire values is not dropped: its
 result columns are ``NULL`` and ``error`` names the first such
 field, in the words of ``imnm batch``'s error report (``"<field>: <message>"``);
@@ -25,8 +25,8 @@ engines are optional: :func:`classify_duckdb` takes a DuckDB connection
 
 Examples:
     >>> from imnm import sql
-    >>> print(sql.classify_query("cohort", "duckdb").splitlines()[0])
-    SELECT c.*, t.subtype, t.criteria, t.classified_subtype, t.ruleset, t.ruleset_version,
+    >>> print(sql.classify_query("cohort", "duckdb").splitlines()[0][:60])
+    SELECT c.*, t.subtype, t.criteria, t.classified_subtype, t.r
 """
 
 from __future__ import annotations
