@@ -32,7 +32,7 @@ from imnm import (
     criteria,
 )
 from imnm.classifier import CriteriaStatus
-from imnm.combined import SideBySide, side_by_side
+from imnm.combined import SideBySide, divergences, side_by_side
 from imnm.errors import ImnmError
 from imnm.iim import (
     AGE_LIMIT,
@@ -47,7 +47,7 @@ from imnm.iim import (
     assess,
 )
 from imnm.model import SUBTYPE_IDS
-from imnm.ruleset import RULESET, RULESET_V1, RuleSet
+from imnm.ruleset import DISCLAIMER, IIM_RULESET, RULESET, RULESET_V1, RuleSet
 
 texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=20).filter(str.strip)
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
@@ -143,14 +143,23 @@ findings = st.builds(Findings, **enum_fields(Findings))
 catalog_statements = st.builds(
     Statement, text=texts, references=small_tuples(st.sampled_from(catalog.REFERENCES))
 )
+
+
+def later_rulesets(current: RuleSet) -> st.SearchStrategy[RuleSet]:
+    """Rule sets of *current*'s criteria with a version this release does not have."""
+    return st.builds(
+        RuleSet,
+        id=st.just(current.id),
+        version=st.integers(current.version + 1, 99),
+        digest=optional(st.text("0123456789abcdef", min_size=64, max_size=64)),
+    )
+
+
 # Only classify() gives a classification by the current rule set (reading one
-# re-derives it); any other is a historical record of another rule set version.
-historical_rulesets = st.just(RULESET_V1) | st.builds(
-    RuleSet,
-    id=st.just(RULESET.id),
-    version=st.integers(RULESET.version + 1, 99),
-    digest=optional(st.text("0123456789abcdef", min_size=64, max_size=64)),
-)
+# re-derives it); any other is a historical record of another rule set version,
+# which keeps the words of its disclaimer, whatever they were.
+historical_rulesets = st.just(RULESET_V1) | later_rulesets(RULESET)
+disclaimers = st.just(DISCLAIMER) | texts
 classifications = findings.map(classify) | st.builds(
     Classification,
     findings=findings,
@@ -168,6 +177,7 @@ classifications = findings.map(classify) | st.builds(
     next_steps=small_tuples(texts),
     notes=small_tuples(catalog_statements),
     ruleset=historical_rulesets,
+    disclaimer=disclaimers,
 )
 
 biopsy_features = st.builds(BiopsyFeatures, **enum_fields(BiopsyFeatures))
@@ -202,6 +212,8 @@ iim_assessments = iim_findings.map(assess) | st.builds(
     ),
     next_steps=small_tuples(texts),
     notes=small_tuples(st.sampled_from(NOTES)),
+    ruleset=later_rulesets(IIM_RULESET),  # as above: only assess() gives a current one
+    disclaimer=disclaimers,
 )
 
 
@@ -212,6 +224,13 @@ def _side_by_side(pair: tuple[Findings, IIMFindings]) -> SideBySide | None:
         return None
 
 
+def _consistent(both: SideBySide) -> SideBySide:
+    """*both*, with the divergences of its parts when both are current (reading checks them)."""
+    if both.classification.historical or both.assessment.historical:
+        return both
+    return attrs.evolve(both, divergences=divergences(both.classification, both.assessment))
+
+
 sides_by_side = st.tuples(findings, iim_findings).map(_side_by_side).filter(
     lambda both: both is not None
 ) | st.builds(
@@ -220,7 +239,7 @@ sides_by_side = st.tuples(findings, iim_findings).map(_side_by_side).filter(
     assessment=iim_assessments,
     derived=small_tuples(texts),
     divergences=small_tuples(texts),
-)
+).map(_consistent)
 
 OBJECTS: dict[type, st.SearchStrategy[Any]] = {
     Autoantibody: autoantibodies,

@@ -49,6 +49,7 @@ def test_the_table_columns_are_the_fields_then_the_result() -> None:
         "classified_subtype",
         "ruleset",
         "ruleset_version",
+        "disclaimer",
     ) == TABLE_COLUMNS
 
 

@@ -620,6 +620,15 @@ def _v010_classification(findings: Findings) -> Classification:
     return attrs.evolve(classify(findings), ruleset=RULESET_V1)
 
 
+ANTI_SRP_WITH_FEATURES = Findings(
+    anti_srp=Serology.POSITIVE,
+    anti_hmgcr=Serology.NEGATIVE,
+    other_msa=Serology.NEGATIVE,
+    elevated_ck=Presence.PRESENT,
+    proximal_weakness=Presence.PRESENT,
+    extramuscular_features=Presence.PRESENT,
+)
+
 # What each golden file was written from.  Add files (and their objects); never
 # rewrite one: SHA256SUMS pins their bytes.
 GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
@@ -639,16 +648,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     "findings-hand-written.json": (Findings, Findings(anti_srp=Serology.POSITIVE)),
     "classification-anti-srp.json": (
         Classification,
-        _v010_classification(
-            Findings(
-                anti_srp=Serology.POSITIVE,
-                anti_hmgcr=Serology.NEGATIVE,
-                other_msa=Serology.NEGATIVE,
-                elevated_ck=Presence.PRESENT,
-                proximal_weakness=Presence.PRESENT,
-                extramuscular_features=Presence.PRESENT,
-            )
-        ),
+        _v010_classification(ANTI_SRP_WITH_FEATURES),
     ),
     "classification-anti-hmgcr.json": (
         Classification,
@@ -770,6 +770,64 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
                 elevated_ck=Presence.PRESENT,
             ),
             IIMFindings(age_at_onset=50, proximal_lower_weakness=Presence.PRESENT),
+        ),
+    ),
+    # Format version 2, written by imnm 0.2.0 itself (rule set enmc-2016 version 2):
+    # current-rule-set classifications, re-derived on reading.
+    "classification-anti-hmgcr-not-met.v2.json": (
+        Classification,
+        classify(
+            Findings(
+                anti_hmgcr=Serology.POSITIVE,
+                anti_srp=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+                proximal_weakness=Presence.ABSENT,
+                statin_exposure=Presence.PRESENT,
+            )
+        ),
+    ),
+    "classification-anti-srp-discordant-biopsy.v2.json": (
+        Classification,
+        classify(
+            Findings(
+                anti_srp=Serology.POSITIVE,
+                anti_hmgcr=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+                proximal_weakness=Presence.PRESENT,
+                muscle_biopsy=Biopsy.NON_NECROTIZING,
+            )
+        ),
+    ),
+    # Format version 3: every result carries its disclaimer, an assessment its rule set.
+    "classification-anti-srp.v3.json": (
+        Classification,
+        classify(ANTI_SRP_WITH_FEATURES),
+    ),
+    "iim-assessment.v3.json": (
+        IIMAssessment,
+        assess(
+            IIMFindings(
+                age_at_onset=50,
+                proximal_upper_weakness=Presence.PRESENT,
+                proximal_lower_weakness=Presence.PRESENT,
+                elevated_muscle_enzymes=Presence.PRESENT,
+                heliotrope_rash=Presence.ABSENT,
+            )
+        ),
+    ),
+    "side-by-side.v3.json": (
+        SideBySide,
+        side_by_side(
+            Findings(
+                anti_srp=Serology.POSITIVE,
+                anti_hmgcr=Serology.NEGATIVE,
+                other_msa=Serology.NEGATIVE,
+                elevated_ck=Presence.PRESENT,
+                proximal_weakness=Presence.PRESENT,
+                muscle_biopsy=Biopsy.NECROTIZING,
+            ),
+            IIMFindings(age_at_onset=45),
         ),
     ),
 }

@@ -40,6 +40,7 @@ def expected(cells: Sequence[object]) -> Result:
         None if classified is None else classified.id,
         "enmc-2016",
         "2",
+        result.disclaimer,
         None,
     )
 
@@ -131,6 +132,38 @@ def test_the_duckdb_script_runs_as_it_is_printed(
     check(messy_cohort, relation.fetchall())
     plan = connection.sql("EXPLAIN " + sql.classify_query("registry", "duckdb")).fetchall()
     assert re.search("hash.?join", str(plan), re.IGNORECASE)
+
+
+def test_the_duckdb_decision_table_is_the_decision_table_keyed_by_row_number() -> None:
+    connection = duckdb.connect()
+    for statement in sql.setup_statements("duckdb"):
+        connection.execute(statement)
+    rows = connection.sql(f"SELECT * FROM {sql.DECISION_TABLE} ORDER BY imnm_key").fetchall()
+    assert [row[:-1] for row in rows] == list(cohort.decision_table())
+    assert [row[-1] for row in rows] == list(range(len(rows)))
+
+
+def test_duckdb_result_columns_are_enums_that_read_compare_and_sort_as_text(
+    messy_cohort: Sequence[Sequence[object]], tmp_path: Path
+) -> None:
+    connection = duckdb.connect()
+    connection.register("cohort", arrow(messy_cohort))
+    relation = sql.classify_duckdb(connection, "cohort")
+    kinds = dict(zip(relation.columns, map(str, relation.types), strict=True))
+    assert all(kinds[name].startswith("ENUM(") for name in cohort.RESULT_COLUMNS)
+    relation.create_view("classified")
+    ((count,),) = connection.sql(
+        "SELECT count(*) FROM classified WHERE criteria = 'met'"
+    ).fetchall()
+    assert count == sum(expected(row[2:])[1] == "met" for row in messy_cohort)
+    ordered = connection.sql(
+        "SELECT DISTINCT subtype FROM classified WHERE subtype IS NOT NULL ORDER BY subtype"
+    ).fetchall()
+    assert len(ordered) > 1
+    assert [value for (value,) in ordered] == sorted(value for (value,) in ordered)
+    relation.write_parquet(str(tmp_path / "out.parquet"))
+    schema = pq.read_schema(tmp_path / "out.parquet")
+    assert {schema.field(name).type for name in cohort.RESULT_COLUMNS} == {pa.string()}
 
 
 def test_cells_of_other_types_are_read_as_their_text() -> None:

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import imnm
-from imnm import catalog, criteria, iim
+from imnm import catalog, criteria, iim, ruleset
 from imnm._markdown import escape as _md
 from imnm._markdown import table
 from imnm.classifier import DISCLAIMER, CriteriaStatus
@@ -475,6 +475,13 @@ def _disclaimer(_from_uri: str) -> str:
     return f"> {_md(DISCLAIMER)}"
 
 
+def _rulesets(_from_uri: str) -> str:
+    return _table(
+        ("id", "version", "digest (SHA-256 of the rule tables)"),
+        ((f"`{r.id}`", str(r.version), f"`{r.digest}`") for r in ruleset.CURRENT.values()),
+    )
+
+
 # --- EULAR/ACR 2017 (imnm.iim) ------------------------------------------------
 
 
@@ -565,6 +572,7 @@ _RENDERERS: dict[str, Renderer] = {
     "disease": _disease,
     "note-rules": _note_rules,
     "reference-list": _reference_list,
+    "rulesets": _rulesets,
     "references": _references,
     "source-page": _source_page,
     "subtypes": _subtypes,

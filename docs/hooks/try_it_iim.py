@@ -32,7 +32,7 @@ from typing import Any, cast
 import attrs
 import try_it
 
-from imnm import classifier, iim
+from imnm import iim
 
 __all__ = [
     "AGE",
@@ -61,11 +61,7 @@ Json = Any
 
 def disclaimer() -> str:
     """The sentence that closes every result: the one every assessment carries."""
-    found = getattr(iim.assess(iim.IIMFindings()), "disclaimer", None)
-    if isinstance(found, str):
-        return found
-    # Until assessments carry it: the classifier's sentence, naming these criteria.
-    return classifier.DISCLAIMER.replace("ENMC 2016", "EULAR/ACR 2017")
+    return iim.assess(iim.IIMFindings()).disclaimer
 
 
 def biopsy_field() -> try_it.Field:

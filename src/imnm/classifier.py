@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 import attrs
 
 from . import _validators as v
+from . import ruleset
 from ._shown import bounded_repr
 from .criteria import (
     ANTIBODIES,
@@ -44,12 +46,8 @@ __all__ = [
 ]
 
 
-DISCLAIMER = (
-    "This is the output of classification criteria (ENMC 2016) applied to the findings "
-    "given, not a diagnosis: a clinician interprets it with everything else known about "
-    "the patient."
-)
-"""What every classification is, stated by the result itself and by every export."""
+DISCLAIMER: Final = ruleset.DISCLAIMER
+"""What every classification is (:data:`imnm.ruleset.DISCLAIMER`), stated by the result itself."""
 
 
 class CriteriaStatus(enum.Enum):
@@ -90,6 +88,9 @@ class Classification:
         ruleset: The rule set that produced the result (:data:`imnm.ruleset.RULESET`
             for :func:`classify`); another one makes the result a historical
             record (:attr:`historical`).
+        disclaimer: What the result is: criteria output, not a diagnosis
+            (:data:`DISCLAIMER` for :func:`classify`; a historical record keeps
+            the words it was stored with).
     """
 
     findings: Findings = attrs.field(validator=v.instance_of(Findings, "a Findings"))
@@ -105,15 +106,12 @@ class Classification:
         default=(), validator=v.tuple_of(Statement, "a Statement")
     )
     ruleset: RuleSet = attrs.field(default=RULESET, validator=v.instance_of(RuleSet, "a RuleSet"))
+    disclaimer: str = attrs.field(default=DISCLAIMER, validator=v.text, repr=False)
 
     @property
     def historical(self) -> bool:
-        """Whether a rule set other than this release's made the result.
-
-        Such a result is a record of what that rule set said: it is not
-        re-derived on reading, and its summary says so.
-        """
-        return self.ruleset != RULESET
+        """Whether another rule set than this release's made it: a record, not re-derived."""
+        return not self.ruleset.current
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -130,11 +128,6 @@ class Classification:
         status; filter on this one for "meets the criteria".
         """
         return self.subtype if self.criteria is CriteriaStatus.MET else None
-
-    @property
-    def disclaimer(self) -> str:
-        """What the result is: criteria output, not a diagnosis (:data:`DISCLAIMER`)."""
-        return DISCLAIMER
 
     @property
     def summary(self) -> str:

@@ -104,6 +104,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "classified_subtype",
     "ruleset",
     "ruleset_version",
+    "disclaimer",
 )
 """The result columns, as :func:`result_cells` gives them.
 
@@ -114,6 +115,8 @@ criteria are met (:attr:`imnm.Classification.classified_subtype`), otherwise
 ``None``: filter on it, never on ``subtype``, for "meets the criteria".
 ``ruleset`` and ``ruleset_version`` name the rule set that produced the row
 (:attr:`imnm.Classification.ruleset`; the version as text, like every cell).
+``disclaimer`` says what the row is: criteria output, not a diagnosis
+(:attr:`imnm.Classification.disclaimer`, the same sentence on every row).
 """
 
 TABLE_COLUMNS: tuple[str, ...] = (*(column.name for column in COLUMNS), *RESULT_COLUMNS)
@@ -168,8 +171,10 @@ def result_cells(result: Classification) -> tuple[str | None, ...]:
     decision table, Arrow, the generated SQL) takes its result cells from.
 
     >>> from imnm import Findings, Serology, classify
-    >>> result_cells(classify(Findings(anti_srp=Serology.POSITIVE)))
+    >>> result_cells(classify(Findings(anti_srp=Serology.POSITIVE)))[:5]
     ('anti-srp', 'insufficient_data', None, 'enmc-2016', '2')
+    >>> result_cells(classify(Findings()))[-1] == classify(Findings()).disclaimer
+    True
     """
     subtype, classified = result.subtype, result.classified_subtype
     return (
@@ -178,6 +183,7 @@ def result_cells(result: Classification) -> tuple[str | None, ...]:
         None if classified is None else classified.id,
         result.ruleset.id,
         str(result.ruleset.version),
+        result.disclaimer,
     )
 
 

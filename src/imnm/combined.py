@@ -43,7 +43,7 @@ from .errors import InvalidFindings
 from .findings import Biopsy, Findings, Presence, Serology
 from .iim import IIMAssessment, IIMCategory, IIMFindings, assess
 
-__all__ = ["IMPLICATIONS", "Implication", "SideBySide", "side_by_side"]
+__all__ = ["IMPLICATIONS", "Implication", "SideBySide", "divergences", "side_by_side"]
 
 
 @attrs.frozen(kw_only=True)
@@ -221,14 +221,19 @@ def side_by_side(findings: Findings, iim_findings: IIMFindings) -> SideBySide:
         classification=classification,
         assessment=assessment,
         derived=tuple(derived),
-        divergences=tuple(_divergences(classification, assessment)),
+        divergences=divergences(classification, assessment),
     )
 
 
 _IIM = (IIMCategory.PROBABLE, IIMCategory.DEFINITE)
 
 
-def _divergences(classification: Classification, assessment: IIMAssessment) -> list[str]:
+def divergences(classification: Classification, assessment: IIMAssessment) -> tuple[str, ...]:
+    """Where the two answers differ, or one cannot see what the other does, in words.
+
+    What :func:`side_by_side` gives as :attr:`SideBySide.divergences`; reading a
+    side-by-side document checks its divergences with it.
+    """
     notes = []
     met = classification.criteria is CriteriaStatus.MET
     subtype = classification.subtype
@@ -279,4 +284,4 @@ def _divergences(classification: Classification, assessment: IIMAssessment) -> l
                 else "."
             )
         )
-    return notes
+    return tuple(notes)

@@ -70,6 +70,7 @@ from ._lookup import by_id
 from .errors import InvalidFindings, InvalidValue
 from .findings import Presence, Serology
 from .model import OntologyTerm, Reference
+from .ruleset import DISCLAIMER, IIM_RULESET, RuleSet
 
 __all__ = [
     "AGE_LIMIT",
@@ -729,6 +730,12 @@ class IIMAssessment:
         items: Every item of the column used, in Table 1's order.
         next_steps: What would decide or complete the assessment.
         notes: Facts about the criteria that bear on the result.
+        ruleset: The rule set that produced the result
+            (:data:`imnm.ruleset.IIM_RULESET` for :func:`assess`); another one
+            makes the result a historical record (:attr:`historical`).
+        disclaimer: What the result is: criteria output, not a diagnosis
+            (:data:`imnm.ruleset.DISCLAIMER` for :func:`assess`; a historical
+            record keeps the words it was stored with).
     """
 
     findings: IIMFindings = attrs.field(validator=v.instance_of(IIMFindings, "an IIMFindings"))
@@ -743,6 +750,15 @@ class IIMAssessment:
     notes: tuple[IIMNote, ...] = attrs.field(
         default=(), validator=v.tuple_of(IIMNote, "an IIMNote")
     )
+    ruleset: RuleSet = attrs.field(
+        default=IIM_RULESET, validator=v.instance_of(RuleSet, "a RuleSet")
+    )
+    disclaimer: str = attrs.field(default=DISCLAIMER, validator=v.text, repr=False)
+
+    @property
+    def historical(self) -> bool:
+        """Whether another rule set than this release's made it: a record, not re-derived."""
+        return not self.ruleset.current
 
     @property
     def scored(self) -> tuple[ItemResult, ...]:
@@ -757,7 +773,10 @@ class IIMAssessment:
             score = f"score {self.score_low}"
         else:
             score = f"score {self.score_low} to {self.score_high}"
-        return f"EULAR/ACR 2017: {_PHRASES[self.category]} ({score}, {column} biopsy data)"
+        line = f"EULAR/ACR 2017: {_PHRASES[self.category]} ({score}, {column} biopsy data)"
+        if self.historical:
+            line += f" (historical record: rule set {self.ruleset.label})"
+        return line
 
 
 _PHRASES = {

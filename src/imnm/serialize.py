@@ -18,18 +18,21 @@ or the whole catalog, :data:`imnm.catalog.IMNM` (a :class:`~imnm.Disease`).
 * Reading is strict: every problem (unknown or missing key, wrong type,
   unknown enum value or id, a value a model validator refuses, malformed JSON)
   is reported in one :class:`~imnm.InvalidPayload`, each with its JSON path.
-* A classification names the rule set that made it (``"ruleset"``).  One made
-  by this release's rule set (:data:`imnm.ruleset.RULESET`) is re-derived from
-  its findings on reading, and refused when it contradicts the rules (each
-  field that does is a problem with its path).  One made by another rule set
-  version loads as it was written, a historical record
-  (:attr:`~imnm.Classification.historical`).  A version-1 classification
-  (the first release) was made by :data:`imnm.ruleset.RULESET_V1`.
+* A result (a classification or an EULAR/ACR assessment, alone or side by
+  side) names the rule set that made it (``"ruleset"``) and says what it is
+  (``"disclaimer"``, :data:`imnm.ruleset.DISCLAIMER`).  One made by this
+  release's rule sets (:data:`imnm.ruleset.CURRENT`, by id and version) is re-derived from its
+  findings on reading, and refused when it contradicts the rules (each field
+  that does is a problem with its path).  One made by another rule set
+  version loads as it was written, a historical record (``historical``).
+  A version-1 classification (the first release) was made by
+  :data:`imnm.ruleset.RULESET_V1`; a version-2 assessment (the release
+  that added them) by :data:`imnm.ruleset.IIM_RULESET`.
 
 Example:
     >>> from imnm import Findings, Serology, serialize
     >>> serialize.dumps(Findings(anti_srp=Serology.POSITIVE))[:60]
-    '{"kind":"findings","imnm_format":2,"anti_srp":"positive","an'
+    '{"kind":"findings","imnm_format":3,"anti_srp":"positive","an'
     >>> serialize.loads('{"anti_srp": "positive"}', Findings) == Findings(
     ...     anti_srp=Serology.POSITIVE)
     True
@@ -47,7 +50,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Any, Final, TypeVar, Union, get_args, get_origin
+from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 from cattrs import BaseConverter
@@ -68,7 +71,7 @@ from ._fastwire import FastWire
 from ._schema import document_schema
 from ._shown import bounded_text, shown
 from .classifier import Classification, classify
-from .combined import SideBySide
+from .combined import SideBySide, divergences
 from .criteria import Criterion
 from .errors import InvalidPayload, InvalidValue, UnknownId, UnsupportedType
 from .findings import Findings
@@ -82,7 +85,7 @@ from .model import (
     Subtype,
     Therapy,
 )
-from .ruleset import RULESET, RULESET_V1
+from .ruleset import CURRENT, DISCLAIMER, IIM_RULESET, RULESET_V1
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -99,7 +102,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-FORMAT_VERSION: Final = 2
+FORMAT_VERSION: Final = 3
 """The wire format version that :func:`dumps` writes and :func:`loads` reads up to."""
 MAX_DOCUMENT_SIZE: Final = _json.MAX_DOCUMENT_SIZE
 """The longest document :func:`loads` reads: 1 MiB (bytes, or characters for ``str``)."""
@@ -166,6 +169,34 @@ def _upgrade_1_to_2(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 _UPGRADES[1] = _upgrade_1_to_2
+
+
+def _upgrade_2_to_3(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 added each result's ``disclaimer`` and an assessment's ``ruleset``.
+
+    A version-2 result said the same words only outside its document, and
+    its assessments were made by :data:`~imnm.ruleset.IIM_RULESET`; side by side,
+    both parts are upgraded.  Other version-2 bodies read unchanged.
+    """
+    if kind == "side_by_side":
+        parts = {"classification": "classification", "assessment": "iim_assessment"}
+        upgraded = dict(body)
+        for key, part in parts.items():
+            if isinstance(body.get(key), dict):
+                upgraded[key] = _upgrade_2_to_3(part, body[key])
+        return upgraded
+    if kind not in ("classification", "iim_assessment"):
+        return body
+    added: dict[str, Any] = {"disclaimer": DISCLAIMER}
+    if kind == "iim_assessment":
+        added = {"ruleset": attrs.asdict(IIM_RULESET), **added}
+    for key in added:
+        if key in body:
+            raise InvalidPayload([f"$.{key}: not a key of format version 2"])
+    return {**body, **added}
+
+
+_UPGRADES[2] = _upgrade_2_to_3
 
 
 def make_converter() -> JsonConverter:
@@ -275,10 +306,14 @@ def _read(data: object, cls: type[T], *, parsed: bool) -> T:
 
 
 def _rederived(loaded: T) -> T:
-    """*loaded*, re-derived when it is a classification by this release's rule set.
+    """*loaded*, re-derived when it is a result of a current rule set.
 
-    A classification by another rule set version is a historical record and
-    is returned as it was written.  (The fast look-up in :func:`_read` only
+    A classification or an assessment by another rule set version is a
+    historical record and is returned as it was written.  Side by side, each
+    part is re-derived by its own rule set, and the divergences between the
+    parts are checked when both are current (the shared facts filled in, the
+    ``derived`` texts, are kept as written: the findings before the filling
+    are not in the document).  (The fast look-up in :func:`_read` only
     recognises documents that :func:`imnm.classify` gives, so they need no
     check.)
 
@@ -286,20 +321,48 @@ def _rederived(loaded: T) -> T:
         InvalidPayload: It contradicts the rules; each field that does is a
             problem with its path, e.g. ``$.criteria``.
     """
-    if not isinstance(loaded, Classification):
-        return loaded
-    ruleset = loaded.ruleset
-    if (ruleset.id, ruleset.version) != (RULESET.id, RULESET.version):
-        return loaded  # a historical record: what that rule set said
-    derived = classify(loaded.findings)
-    if loaded == derived:
-        return derived
+    if isinstance(loaded, SideBySide):
+        classification, assessment = loaded.classification, loaded.assessment
+        wanted = attrs.evolve(
+            loaded,
+            classification=_derive(classification),
+            assessment=_derive(assessment),
+        )
+        if not (classification.historical or assessment.historical):
+            wanted = attrs.evolve(
+                wanted, divergences=divergences(wanted.classification, wanted.assessment)
+            )
+        label = f"{classification.ruleset.label} and {assessment.ruleset.label}"
+        return cast(T, _checked(loaded, wanted, label))
+    if isinstance(loaded, Classification):
+        return cast(T, _checked(loaded, _derive(loaded), loaded.ruleset.label))
+    if isinstance(loaded, iim.IIMAssessment):
+        return cast(T, _checked(loaded, _derive(loaded), loaded.ruleset.label))
+    return loaded
+
+
+def _derive(result: _Result) -> _Result:
+    """What the current rule set gives for *result*'s findings; *result* if it is historical."""
+    current = CURRENT.get(result.ruleset.id)
+    if current is None or current.version != result.ruleset.version:
+        return result  # a historical record (a wrong digest of a current version is not one)
+    if isinstance(result, Classification):
+        return classify(result.findings)
+    return iim.assess(result.findings)
+
+
+_Result = TypeVar("_Result", Classification, iim.IIMAssessment)
+
+
+def _checked(loaded: T, wanted: T, label: str) -> T:
+    """*wanted* if *loaded* equals it; otherwise every difference as a problem with its path."""
+    if loaded == wanted:
+        return wanted
     converter = _fast_converter()
     problems = [
-        f"{path}: contradicts rule set {RULESET.label} for these findings, "
-        f"which gives {shown(value)}"
+        f"{path}: contradicts rule set {label} for these findings, which gives {shown(value)}"
         for path, value in _differences(
-            converter.unstructure(loaded), converter.unstructure(derived), "$"
+            converter.unstructure(loaded), converter.unstructure(wanted), "$"
         )
     ]
     raise InvalidPayload(problems)

@@ -11,8 +11,8 @@ columns after each cell is read as ``imnm batch`` reads a CSV cell
 The result has every column and every row of the cohort, in any number (duplicate
 ids stay), and the result columns (:data:`OUTPUT_COLUMNS`): those of
 :data:`imnm.cohort.RESULT_COLUMNS` (``subtype``, ``criteria``,
-``classified_subtype``, ``ruleset``, ``ruleset_version``; filter on
-``classified_subtype`` for "meets the criteria") and ``error``.  A row
+``classified_subtype``, ``ruleset``, ``ruleset_version``, ``disclaimer``;
+filter on ``classified_subtype`` for "meets the criteria") and ``error``.  A row
 with a value that is none of its field's wire values is not dropped: its
 result columns are ``NULL`` and ``error`` names the first such
 field, in the words of ``imnm batch``'s error report (``"<field>: <message>"``);
@@ -25,15 +25,16 @@ engines are optional: :func:`classify_duckdb` takes a DuckDB connection
 
 Examples:
     >>> from imnm import sql
-    >>> print(sql.classify_query("cohort", "duckdb").splitlines()[0])
-    SELECT c.*, t.subtype, t.criteria, t.classified_subtype, t.ruleset, t.ruleset_version,
+    >>> print(sql.classify_query("cohort", "duckdb").splitlines()[0][:60])
+    SELECT c.*, t.subtype, t.criteria, t.classified_subtype, t.r
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Collection
+import string
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -64,8 +65,10 @@ DECISION_TABLE = "imnm_decision_table"
 OUTPUT_COLUMNS: tuple[str, ...] = (*RESULT_COLUMNS, "error")
 """The columns that :func:`classify_query` adds to the cohort's own."""
 
-# The DuckDB macro that folds one cell (a macro is expanded where it is used).
+# The DuckDB macros (a macro is expanded where it is used): one folds a cell, the
+# other gives a cell's position among its field's wire values.
 _CELL_MACRO = "imnm_cell"
+_POSITION_MACRO = "imnm_position"
 # The decision table's extra column in a session: one integer per combination, the join key.
 _KEY = "imnm_key"
 
@@ -104,9 +107,10 @@ class _Syntax:
     octets: str  # the functions that count bytes and characters
     characters: str
     hint: str  # what follows SELECT in the classifying query
-    table: str  # what CREATE makes of the decision table
-    macro: bool  # whether setup defines the cell macro (else cells are inlined)
-    values: Callable[[str], str]  # rows of VALUES -> a relation with the table's columns
+    kind: str  # what CREATE makes of the decision table
+    macros: bool  # whether setup defines the macros (else their SQL is inlined)
+    position: Callable[[Column, str], str]  # a cell's position among the column's values, or NULL
+    table: Callable[[], str]  # the SELECT that makes the decision table, with its key
 
 
 def _fold(syntax: _Syntax, cell: str, unknown: str) -> str:
@@ -122,17 +126,40 @@ def _fold(syntax: _Syntax, cell: str, unknown: str) -> str:
     )
 
 
-def _position(syntax: _Syntax, column: Column, value: str, otherwise: str = "NULL") -> str:
-    # The position of a wire value among the column's values, else *otherwise*.
+def _case_position(column: Column, value: str) -> str:
+    # Spark: the position of a wire value among the column's values, else NULL.
     whens = " ".join(
-        f"WHEN {syntax.string(wire)} THEN {index}" for index, wire in enumerate(column.values)
+        f"WHEN {_spark_string(wire)} THEN {index}" for index, wire in enumerate(column.values)
     )
-    return f"CASE {value} {whens} ELSE {otherwise} END"
+    return f"CASE {value} {whens} END"
 
 
-def _table_key(syntax: _Syntax) -> str:
-    # The key of a row of the decision table, from its findings columns.
-    return _key([_position(syntax, column, column.name) for column in COLUMNS])
+def _spark_position(column: Column, cell: str) -> str:
+    # A wire value maps at once (the common case, and the cheapest); any other
+    # cell is folded first, then mapped; NULL if it is still no value.
+    fast = _case_position(column, f"CAST({cell} AS STRING)")
+    folded = _fold(_SYNTAX["spark"], cell, _spark_string(column.unknown))
+    return f"coalesce({fast},\n    {_case_position(column, f'({folded})')})"
+
+
+def _duckdb_position(column: Column, cell: str) -> str:
+    unknown = _duckdb_string(column.unknown)
+    return f"{_POSITION_MACRO}({cell}, {_duckdb_list(column.values)}, {unknown})"
+
+
+def _duckdb_macros() -> tuple[str, ...]:
+    # As _spark_position, with one look-up in a list (NULL when absent), cheaper than a CASE.
+    return (
+        f"CREATE OR REPLACE TEMP MACRO {_CELL_MACRO}(cell, unknown) AS\n"
+        f"  {_fold(_SYNTAX['duckdb'], 'cell', 'unknown')}",
+        f"CREATE OR REPLACE TEMP MACRO {_POSITION_MACRO}(cell, wire_values, unknown) AS\n"
+        f"  coalesce(list_position(wire_values, CAST(cell AS VARCHAR)),\n"
+        f"    list_position(wire_values, {_CELL_MACRO}(cell, unknown))) - 1",
+    )
+
+
+def _duckdb_list(values: Iterable[str]) -> str:
+    return f"[{', '.join(map(_duckdb_string, values))}]"
 
 
 def _key(positions: list[str]) -> str:
@@ -146,12 +173,61 @@ def _key(positions: list[str]) -> str:
     return "\n  + ".join(reversed(terms))
 
 
-def _duckdb_values(rows: str) -> str:
-    return f"(VALUES\n{rows}\n) AS t({', '.join(TABLE_COLUMNS)})"
+def _spark_table() -> str:
+    # Spark: the rows of the decision table as VALUES, keyed by their findings.
+    key = _key([_case_position(column, column.name) for column in COLUMNS])
+    rows = ",\n".join(
+        "  (" + ", ".join("NULL" if cell is None else _spark_string(cell) for cell in row) + ")"
+        for row in decision_table()
+    )
+    return (
+        f"SELECT {', '.join(TABLE_COLUMNS)},\n  {key} AS {_KEY}\n"
+        f"FROM VALUES\n{rows}\nAS t({', '.join(TABLE_COLUMNS)})"
+    )
 
 
-def _spark_values(rows: str) -> str:
-    return f"VALUES\n{rows}\nAS t({', '.join(TABLE_COLUMNS)})"
+# DuckDB binds a long VALUES list slowly (over a second for the decision table), so
+# there the table is generated compactly: each combination's key (0, 1, ...) gives
+# its findings (the key's digits), and one letter per key names its result among
+# the few distinct results, listed once.
+_LETTERS = string.ascii_uppercase + string.ascii_lowercase + string.digits
+_RESULT = "imnm_result"
+
+
+def _duckdb_table() -> str:
+    rows = list(decision_table())
+    width = len(COLUMNS)
+    results = list(dict.fromkeys(row[width:] for row in rows))
+    # (62 letters: far more than the results there are, a few subtypes by criteria status)
+    letter = {result: _LETTERS[index] for index, result in enumerate(results)}
+    letters = "".join(letter[row[width:]] for row in rows)
+    selected = []
+    weight = len(rows)
+    for column in COLUMNS:
+        weight //= len(column.values)
+        digit = f"{_KEY} // {weight} % {len(column.values)}"
+        selected.append(f"{_duckdb_list(column.values)}[1 + {digit}] AS {column.name}")
+    # The result columns are ENUMs of their values, in text order: they read,
+    # compare and sort as text, and cost little to carry and to write.
+    for name, cells in zip(RESULT_COLUMNS, zip(*results, strict=True), strict=True):
+        values = ", ".join(map(_duckdb_string, sorted(set(cells) - {None})))
+        selected.append(f"CAST({_RESULT}.{name} AS ENUM({values})) AS {name}")
+    listed = ",\n".join(
+        "  (" + ", ".join("NULL" if cell is None else _duckdb_string(cell) for cell in row) + ")"
+        for row in ((letter[result], *result) for result in results)
+    )
+    line = len(COLUMNS[-1].values) ** 4
+    spelled = " ||\n    ".join(
+        _duckdb_string(letters[start : start + line]) for start in range(0, len(letters), line)
+    )
+    separator = ",\n  "
+    return (
+        f"SELECT {separator.join(selected)},\n  {_KEY}\n"
+        f"FROM range({len(rows)}) AS combination({_KEY})\n"
+        f"JOIN (VALUES\n{listed}\n) AS {_RESULT}({_RESULT}, {', '.join(RESULT_COLUMNS)})\n"
+        f"  ON {_RESULT}.{_RESULT} = substr(\n    {spelled},\n    {_KEY} + 1, 1)\n"
+        f"ORDER BY {_KEY}"
+    )
 
 
 _SYNTAX = {
@@ -162,9 +238,10 @@ _SYNTAX = {
         octets="strlen",
         characters="length",
         hint="",
-        table="TEMP TABLE",
-        macro=True,
-        values=_duckdb_values,
+        kind="TEMP TABLE",
+        macros=True,
+        position=_duckdb_position,
+        table=_duckdb_table,
     ),
     "spark": _Syntax(
         string=_spark_string,
@@ -173,9 +250,10 @@ _SYNTAX = {
         octets="octet_length",
         characters="char_length",
         hint="/*+ BROADCAST(t) */ ",
-        table="TEMPORARY VIEW",
-        macro=False,
-        values=_spark_values,
+        kind="TEMPORARY VIEW",
+        macros=False,
+        position=_spark_position,
+        table=_spark_table,
     ),
 }
 
@@ -194,7 +272,9 @@ def setup_statements(dialect: str, *, table: str = DECISION_TABLE) -> tuple[str,
 
     They create (or replace) temporary objects only: the decision table as a
     temporary table (DuckDB) or view (Spark) named *table*, and for DuckDB the
-    macro that normalises a cell.
+    macros ``imnm_cell`` (a cell read as imnm reads it: :func:`imnm.cohort.fold`,
+    blank or ``NULL`` as the field's unknown value) and ``imnm_position`` (a
+    cell's position among its field's wire values, ``NULL`` if it is none).
 
     Args:
         dialect: One of :data:`DIALECTS`.
@@ -204,31 +284,14 @@ def setup_statements(dialect: str, *, table: str = DECISION_TABLE) -> tuple[str,
         ValueError: *dialect* is none of :data:`DIALECTS`.
     """
     syntax = _syntax(dialect)
-    view = (
-        f"CREATE OR REPLACE {syntax.table} {table} AS\n"
-        f"SELECT {', '.join(TABLE_COLUMNS)},\n  {_table_key(syntax)} AS {_KEY}\n"
-        f"FROM {syntax.values(_rows(dialect))}"
-    )
-    if not syntax.macro:
-        return (view,)
-    macro = (
-        f"CREATE OR REPLACE TEMP MACRO {_CELL_MACRO}(cell, unknown) AS\n"
-        f"  {_fold(syntax, 'cell', 'unknown')}"
-    )
-    return (macro, view)
+    view = f"CREATE OR REPLACE {syntax.kind} {table} AS\n{_table(dialect)}"
+    return (*_duckdb_macros(), view) if syntax.macros else (view,)
 
 
 @functools.cache
-def _rows(dialect: str) -> str:
-    # The decision table as the rows of a VALUES list (cached: it is large).
-    string = _SYNTAX[dialect].string
-
-    def literal(value: object) -> str:
-        if value is None:
-            return "NULL"
-        return string(value) if isinstance(value, str) else str(value)
-
-    return ",\n".join("  (" + ", ".join(map(literal, row)) + ")" for row in decision_table())
+def _table(dialect: str) -> str:
+    # The SELECT of the decision table (cached: it classifies every combination).
+    return _SYNTAX[dialect].table()
 
 
 def classify_query(
@@ -257,19 +320,12 @@ def classify_query(
     syntax = _syntax(dialect)
     present = [c for c in COLUMNS if columns is None or c.name in columns]
 
-    def position(column: Column) -> str:
-        # A wire value maps at once (the common case, and the cheapest); any
-        # other cell is folded first, then mapped; NULL if it is still no value.
-        if column not in present:
-            return str(column.values.index(column.unknown))
-        cell, unknown = f"c.{column.name}", syntax.string(column.unknown)
-        folded = (
-            f"{_CELL_MACRO}({cell}, {unknown})" if syntax.macro else _fold(syntax, cell, unknown)
-        )
-        slow = _position(syntax, column, f"({folded})")
-        return _position(syntax, column, f"CAST({cell} AS {syntax.text})", f"({slow})")
-
-    positions = {column.name: position(column) for column in COLUMNS}
+    positions = {
+        column.name: syntax.position(column, f"c.{column.name}")
+        if column in present
+        else str(column.values.index(column.unknown))
+        for column in COLUMNS
+    }
     checks = "".join(
         f"\n    WHEN ({positions[column.name]}) IS NULL THEN {syntax.string(column.error)}"
         for column in present
@@ -299,9 +355,12 @@ def script(dialect: str, source: str = "cohort") -> str:
 def classify_duckdb(connection: duckdb.DuckDBPyConnection, source: str) -> duckdb.DuckDBPyRelation:
     """Classify a cohort in a DuckDB connection, lazily, as a relation.
 
-    Creates the temporary view and macro of :func:`setup_statements` in
-    *connection*, then returns the relation of :func:`classify_query` (not yet
-    run: write it with ``.write_parquet(...)``, fetch it, or query it further).
+    Creates (or replaces) the temporary table and macros of
+    :func:`setup_statements` in *connection*, a matter of milliseconds, then
+    returns the relation of :func:`classify_query` (not yet run: write it with
+    ``.write_parquet(...)``, fetch it, or query it further).  The result columns
+    are DuckDB ``ENUM`` types of their values: they read, compare and sort as
+    text, and a Parquet file stores them as text.
 
     Args:
         connection: A DuckDB connection.
@@ -324,8 +383,7 @@ def classify_spark(cohort: pyspark.sql.DataFrame) -> pyspark.sql.DataFrame:
     rows = list(decision_table())
     kinds = ["int" if isinstance(value, int) else "string" for value in rows[0]]
     schema = ", ".join(f"{name} {kind}" for name, kind in zip(TABLE_COLUMNS, kinds, strict=True))
-    table = session.createDataFrame(rows, schema).selectExpr(
-        "*", f"{_table_key(_SYNTAX['spark'])} AS {_KEY}"
-    )
+    key = _key([_case_position(column, column.name) for column in COLUMNS])
+    table = session.createDataFrame(rows, schema).selectExpr("*", f"{key} AS {_KEY}")
     query = classify_query("{cohort}", "spark", table="{table}", columns=cohort.columns)
     return session.sql(query, cohort=cohort, table=table)

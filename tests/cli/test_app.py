@@ -228,6 +228,7 @@ def test_batch_streams_json_lines_from_stdin_to_stdout(invoke: Invoke) -> None:
         "classified_subtype": None,
         "ruleset": "enmc-2016",
         "ruleset_version": "2",
+        "disclaimer": expected.disclaimer,
     }
     assert "line 2: anti_srp: " in result.stderr
     assert "got 1" in result.stderr

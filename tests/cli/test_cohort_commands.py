@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from imnm import cohort, sql
+from imnm.ruleset import DISCLAIMER
 
 from .conftest import Invoke
 
@@ -33,8 +34,8 @@ def test_the_printed_duckdb_script_classifies_a_parquet_cohort(
     )
     assert (result.exit_code, result.output) == (0, "")
     rows = duckdb.connect().sql(script.read_text(encoding="utf-8")).fetchall()
-    assert [row[-6:] for row in rows] == [
-        (None, "insufficient_data", None, "enmc-2016", "2", None)
+    assert [row[-len(sql.OUTPUT_COLUMNS) :] for row in rows] == [
+        (None, "insufficient_data", None, "enmc-2016", "2", DISCLAIMER, None)
     ] * 2
 
 

@@ -10,6 +10,7 @@ from imnm.cli._iim import BIOPSY_OPTIONS, IIM_OPTIONS, iim_findings_from_text
 from imnm.cohort import result_cells
 from imnm.combined import SideBySide, side_by_side
 from imnm.iim import BiopsyFeatures, IIMAssessment, IIMFindings, assess
+from imnm.ruleset import DISCLAIMER
 
 from .conftest import Invoke
 
@@ -119,7 +120,9 @@ def test_enmc_options_print_both_side_by_side(invoke: Invoke) -> None:
     assert "## Where they diverge" in markdown
     assert "## Anti-HMGCR positive; ENMC 2016 criteria met for anti-HMGCR myopathy" in markdown
     assert "### Rules" in markdown
-    assert markdown.count("imnm informs; it does not diagnose") == 1
+    # One disclaimer closes the page: the parts' own words, once.
+    assert markdown.count(both.classification.disclaimer) == 1
+    assert markdown.rstrip().endswith(f"*{both.assessment.disclaimer}*")
     with_flag = invoke(["assess", "--with-enmc", "--json"])
     assert serialize.loads(with_flag.output, SideBySide).classification.findings == Findings()
 
@@ -189,6 +192,7 @@ def test_batch_adds_the_eular_acr_columns_when_the_input_has_them(
         "classified_subtype",
         "ruleset",
         "ruleset_version",
+        "disclaimer",
         "iim_category",
         "iim_score_low",
         "iim_score_high",
@@ -260,6 +264,6 @@ def test_batch_without_eular_acr_columns_keeps_its_four_columns(
     out = tmp_path / "out.csv"
     assert invoke(["batch", str(cohort), str(out)]).exit_code == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "line,id,subtype,criteria,classified_subtype,ruleset,ruleset_version",
-        "2,a,anti-srp,insufficient_data,,enmc-2016,2",
+        "line,id,subtype,criteria,classified_subtype,ruleset,ruleset_version,disclaimer",
+        f'2,a,anti-srp,insufficient_data,,enmc-2016,2,"{DISCLAIMER}"',
     ]

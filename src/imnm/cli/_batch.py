@@ -610,13 +610,15 @@ def run_batch(
         The number of rows classified and the number of rows that failed.
     """
     classified = failed = 0
+    # Rows repeat: each findings' result cells are made once.  Keyed only by
+    # Findings itself, as classify's memo is, so one entry per combination at most.
+    made: dict[Findings, tuple[object, ...]] = {}
     for row in rows:
         if isinstance(row, RowError):
             write_error(row)
             failed += 1
             continue
         line, row_id, findings = row[:3]
-        extra: tuple[object, ...] = ()
         if len(row) == 4:  # with EULAR/ACR findings: both, each shared fact entered once
             try:
                 both = side_by_side(findings, row[3])
@@ -626,9 +628,18 @@ def run_batch(
                 )
                 failed += 1
                 continue
-            result, extra = both.classification, iim_cells(both.assessment)
+            cells: tuple[object, ...] = (
+                *cohort.result_cells(both.classification),
+                *iim_cells(both.assessment),
+            )
         else:
-            result = classify(findings)
-        write_result((line, row_id, *cohort.result_cells(result), *extra))
+            exact = type(findings) is Findings
+            known = made.get(findings) if exact else None
+            if known is None:
+                known = cohort.result_cells(classify(findings))
+                if exact:
+                    made[findings] = known
+            cells = known
+        write_result((line, row_id, *cells))
         classified += 1
     return classified, failed

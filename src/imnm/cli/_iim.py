@@ -19,7 +19,7 @@ from .._docstrings import attribute_docs
 from ..combined import SideBySide
 from ..errors import InvalidValue
 from ..iim import BiopsyFeatures, IIMAssessment, IIMFindings
-from ._render import DISCLAIMER, classification_markdown
+from ._render import classification_markdown, disclaimer_line
 from ._styles import Medium, Options, Style
 from ._words import fold
 
@@ -195,7 +195,7 @@ def _assessment_lines(assessment: IIMAssessment, level: int) -> list[str]:
 def assessment_markdown(assessment: IIMAssessment) -> str:
     """An EULAR/ACR 2017 assessment explained: every item, the next steps, notes, sources."""
     lines = _assessment_lines(assessment, 1)
-    lines += [DISCLAIMER, ""]
+    lines += [disclaimer_line(assessment.disclaimer), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -207,12 +207,19 @@ def side_by_side_markdown(both: SideBySide) -> str:
         lines += ["## Shared facts filled in", "", *(f"- {d}" for d in both.derived), ""]
     if both.divergences:
         lines += ["## Where they diverge", "", *(f"- {d}" for d in both.divergences), ""]
-    enmc = classification_markdown(both.classification).replace(f"\n{DISCLAIMER}\n", "\n")
+    # One disclaimer closes the page: each part's own, once.
+    disclaimers = dict.fromkeys(
+        disclaimer_line(part.disclaimer) for part in (both.classification, both.assessment)
+    )
+    enmc = classification_markdown(both.classification)
+    for line in disclaimers:
+        enmc = enmc.replace(f"\n{line}\n", "\n")
     # One level down: both explanations sit under this page's title.
     lines += [("#" + line) if line.startswith("#") else line for line in enmc.splitlines()]
     lines.append("")
     lines += _assessment_lines(both.assessment, 2)
-    lines += [DISCLAIMER, ""]
+    for line in disclaimers:
+        lines += [line, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

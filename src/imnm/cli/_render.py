@@ -23,6 +23,7 @@ __all__ = [
     "classification_markdown",
     "complications_markdown",
     "criteria_markdown",
+    "disclaimer_line",
     "disease_markdown",
     "references_markdown",
     "subtype_markdown",
@@ -66,6 +67,11 @@ class _Citations:
 
 def _statements(statements: Iterable[Statement], citations: _Citations) -> list[str]:
     return [f"- {s.text}{citations.cite(s.references)}" for s in statements]
+
+
+def disclaimer_line(disclaimer: str) -> str:
+    """A result's disclaimer as the Markdown line that closes its rendering."""
+    return f"*{disclaimer}*"
 
 
 def _finish(lines: list[str], citations: _Citations, level: int, *, disclaim: str = "") -> str:
@@ -277,4 +283,4 @@ def classification_markdown(classification: Classification) -> str:
     if classification.notes:
         lines += [heading(2, "Notes"), ""]
         lines += [*_statements(classification.notes, citations), ""]
-    return _finish(lines, citations, 2, disclaim=f"*{classification.disclaimer}*")
+    return _finish(lines, citations, 2, disclaim=disclaimer_line(classification.disclaimer))
