@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 import try_it_pages
-from imnm import serialize
+from imnm import iim, serialize
 from imnm.iim import CUTOFFS, ITEMS, BiopsyFeatures, IIMFindings, assess, rules_data
 
 pytestmark = [pytest.mark.docs_site, pytest.mark.source_tree]
@@ -97,6 +97,13 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         pytest.param(("statuses", "dysphagia", "unknown"), "not_scored", id="status"),
         pytest.param(("categories", "probable", "summary"), "EULAR/ACR 2017: IIM", id="summary"),
         pytest.param(("rule_steps", "needs_biopsy"), "Nothing to do.", id="rule-step"),
+        pytest.param(("rules", "next_steps", "branch"), "when {words}: {outcomes}", id="shape"),
+        pytest.param(
+            ("rules", "next_steps", "outcomes", 4, "words"), "a biopsy", id="outcome-words"
+        ),
+        pytest.param(
+            ("rules", "next_steps", "fields", 0, "choices", 1, "value"), 17, id="age-choice"
+        ),
     ],
 )
 def test_check_fails_on_an_asset_that_disagrees_with_the_library(
@@ -160,3 +167,25 @@ def test_both_try_it_pages_are_in_the_navigation_and_link_to_each_other(site_dir
     iim_page = (site_dir / "try-it-iim" / "index.html").read_text(encoding="utf-8")
     assert 'href="../try-it-iim/"' in enmc
     assert 'href="../try-it/"' in iim_page
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        pytest.param(("outcomes", 0, "category"), "possible", id="outcome-order"),
+        pytest.param(("fields", 2, "field"), "dysphagia", id="field"),
+        pytest.param(("fields", 0, "choices", 2, "value"), 41, id="age-band"),
+        pytest.param(("fields", 9, "choices", 0, "value"), "negative", id="value-order"),
+    ],
+)
+def test_check_fails_when_the_next_steps_words_miss_what_the_table_holds(
+    site_dir: Path, monkeypatch: pytest.MonkeyPatch, path: tuple[Any, ...], value: Any
+) -> None:
+    import try_it_iim
+
+    data = copy.deepcopy(_asset(site_dir))
+    _set(data["rules"]["next_steps"], path, value)
+    # rules_data() itself says the same: only the check against the table can fail.
+    monkeypatch.setattr(iim, "rules_data", lambda: copy.deepcopy(data["rules"]))
+    with pytest.raises(ValueError, match="next-step"):
+        try_it_iim.check_iim(data)

@@ -86,10 +86,7 @@ _SHOWN = """
       status: text(".imnm-try-it__outcome", li),
       source: text(".imnm-try-it__sources", li),
     })),
-    next_steps: items(".imnm-try-it__next-steps")
-      .filter((li) => !li.matches(".imnm-try-it__more"))
-      .map((li) => li.innerText.trim()),
-    more: root.querySelectorAll(".imnm-try-it__next-steps > .imnm-try-it__more").length,
+    next_steps: items(".imnm-try-it__next-steps").map((li) => li.innerText.trim()),
     notes: items(".imnm-try-it__notes").map((li) => text(".imnm-try-it__note-text", li)),
     caveats: items(".imnm-try-it__caveats").map((li) => li.innerText.trim()),
     disclaimer: text(".imnm-try-it__disclaimer"),
@@ -111,9 +108,9 @@ _TAP = """
 """
 
 
-def _rule_steps(site_dir: Path) -> set[str]:
-    data = json.loads((site_dir / "assets" / "try-it" / "eular-acr.json").read_text("utf-8"))
-    return set(data["rule_steps"].values())
+def _deciding(result: IIMAssessment) -> int:
+    """How many of *result*'s next steps name an unknown item that could move the category."""
+    return sum(": unknown. If " in step for step in result.next_steps)
 
 
 def _score(result: IIMAssessment) -> str:
@@ -127,7 +124,7 @@ def _text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _expected(result: IIMAssessment, rule_steps: set[str]) -> dict[str, Any]:
+def _expected(result: IIMAssessment) -> dict[str, Any]:
     """What the page must show for *result*, from the library's objects."""
     column = "with" if result.with_biopsy else "without"
     caveats: list[str] = []
@@ -150,10 +147,9 @@ def _expected(result: IIMAssessment, rule_steps: set[str]) -> dict[str, Any]:
             }
             for entry in result.items
         ],
-        "next_steps": [_text(step) for step in result.next_steps if step in rule_steps],
-        # Where the library names unknown items that could change the category, the page
-        # says that it does (one line).
-        "more": int(any(step not in rule_steps for step in result.next_steps)),
+        # Every next step, in the library's words and order: the calculator's rule, then
+        # each unknown item that could move the category and to what.
+        "next_steps": [_text(step) for step in result.next_steps],
         "notes": [_text(note.text) for note in result.notes],
         "caveats": [_text(caveat) for caveat in caveats],
     }
@@ -191,13 +187,13 @@ def _from_query(url: str) -> IIMFindings:
     return serialize.loads(json.dumps(document), IIMFindings)
 
 
-def _check_page_shows(page: Page, findings: IIMFindings, rule_steps: set[str]) -> None:
+def _check_page_shows(page: Page, findings: IIMFindings) -> None:
     shown: dict[str, Any] = page.locator(WIDGET).evaluate(_SHOWN)
     assert shown.pop("visible") is True
     document = shown.pop("json")
     disclaimer = shown.pop("disclaimer")
     result = assess(findings)
-    assert shown == _expected(result, rule_steps), findings
+    assert shown == _expected(result), findings
     assert disclaimer == result.disclaimer
     assert "not a diagnosis" in disclaimer
     # "Copy as JSON" gives an iim_findings document that reads back as these findings.
@@ -250,10 +246,10 @@ def _state(findings: IIMFindings) -> list[Any]:
     ]
 
 
-def _key(result: IIMAssessment, rule_steps: set[str]) -> str:
+def _key(result: IIMAssessment) -> str:
     tenths = [int(score * 10) for score in (result.score_low, result.score_high)]
     items = ",".join(f"{entry.item.id}:{entry.status.value}" for entry in result.items)
-    steps = "|".join(step for step in result.next_steps if step in rule_steps)
+    steps = "|".join(result.next_steps)
     return f"{tenths[0]};{tenths[1]};{result.category.value};{items};{steps}"
 
 
@@ -261,20 +257,33 @@ def _members(attribute: attrs.Attribute[Any]) -> list[Any]:
     return list(cast("type[enum.Enum]", type(attribute.default)))
 
 
-def _compare(page: Page, many: list[IIMFindings], rule_steps: set[str]) -> None:
+def _random_findings(chooser: random.Random, *, with_biopsy: bool) -> IIMFindings:
+    """Findings with every value drawn alike; the age at a band's edge or anywhere."""
+    clinical = attrs.fields_dict(IIMFindings)
+    features = attrs.fields_dict(BiopsyFeatures)
+    edges = [None, 0, 17, 18, 39, 40, AGE_LIMIT]
+    biopsy = BiopsyFeatures(**{n: chooser.choice(_members(features[n])) for n in FEATURES})
+    return IIMFindings(
+        age_at_onset=chooser.choice([*edges, chooser.randint(0, AGE_LIMIT)]),
+        biopsy=biopsy if with_biopsy else None,
+        **{name: chooser.choice(_members(clinical[name])) for name in CLINICAL},
+    )
+
+
+def _compare(page: Page, many: list[IIMFindings]) -> None:
     for start in range(0, len(many), 20_000):
         chunk = many[start : start + 20_000]
         found = page.evaluate(_ASSESS_MANY, [_state(findings) for findings in chunk])
         for findings, key in zip(chunk, found, strict=True):
-            assert key == _key(assess(findings), rule_steps), findings
+            assert key == _key(assess(findings)), findings
 
 
 def test_script_agrees_with_assess_everywhere_without_biopsy_and_on_a_sample_with(
-    site_url: str, site_dir: Path, tab: Tab
+    site_url: str, tab: Tab
 ) -> None:
+    """Score, category, statuses and every next step, in the library's words and order."""
     page = tab.page
     _open(page, site_url)
-    rule_steps = _rule_steps(site_dir)
     fields = attrs.fields_dict(IIMFindings)
     domains = [_members(fields[name]) for name in CLINICAL]
     # One age of each band (and either side of the first edge), unknown included.
@@ -284,40 +293,33 @@ def test_script_agrees_with_assess_everywhere_without_biopsy_and_on_a_sample_wit
         for values in itertools.product(*domains)
     ]
     assert len(everything) == 4 * 3 ** len(CLINICAL)
-    _compare(page, everything, rule_steps)
-    # With biopsy data: a seeded random sample, ages at every edge and anywhere.
+    _compare(page, everything)
+    # A seeded random sample, with biopsy data and without, ages at every edge and anywhere.
     chooser = random.Random(2017)
-    feature_domains = [_members(attrs.fields_dict(BiopsyFeatures)[n]) for n in FEATURES]
-    edges = [None, 0, 17, 18, 39, 40, AGE_LIMIT]
-    sample = [
-        IIMFindings(
-            age_at_onset=chooser.choice([*edges, chooser.randint(0, AGE_LIMIT)]),
-            biopsy=BiopsyFeatures(
-                **{
-                    name: chooser.choice(d)
-                    for name, d in zip(FEATURES, feature_domains, strict=True)
-                }
-            ),
-            **{name: chooser.choice(d) for name, d in zip(CLINICAL, domains, strict=True)},
-        )
-        for _ in range(5_000)
-    ]
-    _compare(page, sample, rule_steps)
+    sample = [_random_findings(chooser, with_biopsy=index % 5 != 0) for index in range(6_000)]
+    _compare(page, sample)
     categories = {assess(findings).category for findings in everything + sample}
     assert len(categories) == 5  # every category, insufficient data included
+    # The deciding items' steps were compared often, in both columns, and in numbers.
+    assert sum(_deciding(assess(findings)) > 0 for findings in everything) >= 10_000
+    for with_biopsy in (False, True):
+        named = [
+            findings
+            for findings in sample
+            if (findings.biopsy is not None) is with_biopsy and _deciding(assess(findings))
+        ]
+        assert len(named) >= 200
+        assert max(_deciding(assess(findings)) for findings in named) >= 3
     assert tab.problems == []
 
 
 # --- the form, as a reader uses it ---------------------------------------------
 
 
-def test_page_shows_assess_answer_for_random_findings(
-    site_url: str, site_dir: Path, tab: Tab
-) -> None:
+def test_page_shows_assess_answer_for_random_findings(site_url: str, tab: Tab) -> None:
     page = tab.page
     _open(page, site_url)
-    rule_steps = _rule_steps(site_dir)
-    _check_page_shows(page, IIMFindings(), rule_steps)
+    _check_page_shows(page, IIMFindings())
     seen: set[IIMFindings] = set()
 
     @settings(max_examples=260, deadline=None, derandomize=True, database=None)
@@ -327,12 +329,32 @@ def test_page_shows_assess_answer_for_random_findings(
             _click(page, findings)
         else:
             _tap(page, findings)
-        _check_page_shows(page, findings, rule_steps)
+        _check_page_shows(page, findings)
         seen.add(findings)
 
     shows()
     assert len(seen) >= 200
     assert len({assess(findings).category for findings in seen}) >= 4  # varied results
+    assert tab.problems == []
+
+
+def test_page_shows_the_library_next_steps_for_unknown_items(site_url: str, tab: Tab) -> None:
+    """Through the form: findings whose next steps name unknown items, with and without biopsy."""
+    page = tab.page
+    _open(page, site_url)
+    chooser = random.Random(16)
+    cases: list[IIMFindings] = []
+    while len(cases) < 30:
+        findings = _random_findings(chooser, with_biopsy=len(cases) % 2 == 1)
+        if _deciding(assess(findings)) and findings not in cases:
+            cases.append(findings)
+    assert max(_deciding(assess(findings)) for findings in cases) >= 2
+    for index, findings in enumerate(cases):
+        if index % 6 == 0:
+            _click(page, findings)
+        else:
+            _tap(page, findings)
+        _check_page_shows(page, findings)
     assert tab.problems == []
 
 
@@ -397,11 +419,10 @@ def _boundary_cases() -> list[IIMFindings]:
 
 
 def test_page_shows_assess_answer_just_below_at_and_above_every_cut_off(
-    site_url: str, site_dir: Path, tab: Tab
+    site_url: str, tab: Tab
 ) -> None:
     page = tab.page
     _open(page, site_url)
-    rule_steps = _rule_steps(site_dir)
     cases = _boundary_cases()
     # 5.3/5.5/7.5 without and 6.5/6.7/8.7 with biopsy data, each -0.1, 0, +0.1.
     lines = {str(c.score(with_biopsy=b)) for c in CUTOFFS for b in (False, True)}
@@ -414,19 +435,18 @@ def test_page_shows_assess_answer_just_below_at_and_above_every_cut_off(
                 assert (with_biopsy, line + step) in scores
     for findings in cases:
         _tap(page, findings)
-        _check_page_shows(page, findings, rule_steps)
+        _check_page_shows(page, findings)
     # Unknown items at the same places: a range, and a category only where it is decided.
     for findings in cases[:: max(1, len(cases) // 12)]:
         unknown = attrs.evolve(findings, dysphagia=Presence.UNKNOWN, anti_jo1=Serology.NOT_TESTED)
         _tap(page, unknown)
-        _check_page_shows(page, unknown, rule_steps)
+        _check_page_shows(page, unknown)
     assert len({assess(f).category for f in cases}) == 5
     assert tab.problems == []
 
 
-def test_unknown_items_give_a_score_range(site_url: str, site_dir: Path, tab: Tab) -> None:
+def test_unknown_items_give_a_score_range(site_url: str, tab: Tab) -> None:
     page = tab.page
-    rule_steps = _rule_steps(site_dir)
     cases = [
         IIMFindings(),
         IIMFindings(biopsy=BiopsyFeatures()),
@@ -435,18 +455,15 @@ def test_unknown_items_give_a_score_range(site_url: str, site_dir: Path, tab: Ta
     ]
     for findings in cases:
         _open(page, site_url, _query(findings))
-        _check_page_shows(page, findings, rule_steps)
+        _check_page_shows(page, findings)
         result = assess(findings)
         if result.score_low != result.score_high:
             assert " to " in page.locator(".imnm-try-it__score").inner_text()
     assert tab.problems == []
 
 
-def test_a_link_with_findings_opens_with_the_form_filled(
-    site_url: str, site_dir: Path, tab: Tab
-) -> None:
+def test_a_link_with_findings_opens_with_the_form_filled(site_url: str, tab: Tab) -> None:
     page = tab.page
-    rule_steps = _rule_steps(site_dir)
     everything_known = IIMFindings(
         age_at_onset=AGE_LIMIT,
         biopsy=BiopsyFeatures(
@@ -465,7 +482,7 @@ def test_a_link_with_findings_opens_with_the_form_filled(
             checked = page.locator(f'input[name="{name}"]:checked')
             assert checked.get_attribute("value") == value
         assert page.locator(".imnm-try-it__problem").is_hidden()
-        _check_page_shows(page, findings, rule_steps)
+        _check_page_shows(page, findings)
     assert tab.problems == []
 
 
@@ -486,7 +503,7 @@ def test_a_link_with_findings_opens_with_the_form_filled(
     ],
 )
 def test_a_malformed_link_shows_a_message_and_an_empty_form(
-    site_url: str, site_dir: Path, tab: Tab, query: str, named: str
+    site_url: str, tab: Tab, query: str, named: str
 ) -> None:
     page = tab.page
     _open(page, site_url, query)
@@ -504,13 +521,11 @@ def test_a_malformed_link_shows_a_message_and_an_empty_form(
     findings = IIMFindings(age_at_onset=45, anti_jo1=Serology.POSITIVE)
     _click(page, findings)
     assert problem.is_hidden()
-    _check_page_shows(page, findings, _rule_steps(site_dir))
+    _check_page_shows(page, findings)
     assert tab.problems == []
 
 
-def test_an_age_the_page_cannot_read_shows_a_message_not_a_result(
-    site_url: str, site_dir: Path, tab: Tab
-) -> None:
+def test_an_age_the_page_cannot_read_shows_a_message_not_a_result(site_url: str, tab: Tab) -> None:
     page = tab.page
     _open(page, site_url)
     age = page.locator('input[name="age_at_onset"]')
@@ -518,12 +533,12 @@ def test_an_age_the_page_cannot_read_shows_a_message_not_a_result(
         age.fill(typed)
         try_it_pages.shows_no_result(page, f'age_at_onset="{typed}"')
     age.fill("40")
-    _check_page_shows(page, IIMFindings(age_at_onset=40), _rule_steps(site_dir))
+    _check_page_shows(page, IIMFindings(age_at_onset=40))
     assert tab.problems == []
 
 
 def test_copy_as_json_gives_a_document_imnm_assess_reads(
-    site_url: str, site_dir: Path, tab: Tab, require: Any
+    site_url: str, tab: Tab, require: Any
 ) -> None:
     require(importlib.util.find_spec("click") is not None, "the cli extra is not installed")
     page = tab.page
@@ -549,11 +564,8 @@ def test_copy_as_json_gives_a_document_imnm_assess_reads(
     assert tab.problems == []
 
 
-def test_keyboard_reaches_every_question_and_button_in_order(
-    site_url: str, site_dir: Path, tab: Tab
-) -> None:
+def test_keyboard_reaches_every_question_and_button_in_order(site_url: str, tab: Tab) -> None:
     page = tab.page
-    rule_steps = _rule_steps(site_dir)
     _open(page, site_url)
 
     def stops() -> list[str]:
@@ -568,7 +580,7 @@ def test_keyboard_reaches_every_question_and_button_in_order(
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")  # back on the biopsy choice
     page.keyboard.press("ArrowRight")
-    _check_page_shows(page, IIMFindings(biopsy=BiopsyFeatures()), rule_steps)
+    _check_page_shows(page, IIMFindings(biopsy=BiopsyFeatures()))
     assert stops() == ["age_at_onset", *ASKED, "biopsy", *FEATURES, *buttons]
     # The age by typing, a radio group by the arrow keys; the result follows.
     page.locator('input[name="age_at_onset"]').focus()
@@ -576,10 +588,10 @@ def test_keyboard_reaches_every_question_and_button_in_order(
     page.locator('input[name="anti_jo1"]:checked').focus()
     page.keyboard.press("ArrowLeft")  # not tested -> negative
     expected = IIMFindings(age_at_onset=41, anti_jo1=Serology.NEGATIVE, biopsy=BiopsyFeatures())
-    _check_page_shows(page, expected, rule_steps)
+    _check_page_shows(page, expected)
     page.get_by_role("button", name="Clear all findings").focus()
     page.keyboard.press("Enter")
-    _check_page_shows(page, IIMFindings(), rule_steps)
+    _check_page_shows(page, IIMFindings())
     assert tab.problems == []
 
 
@@ -598,7 +610,7 @@ def test_the_two_try_it_pages_link_to_each_other(site_url: str, tab: Tab) -> Non
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_no_accessibility_violation(
-    site_url: str, site_dir: Path, tab: Tab, scheme: str, width: int, tmp_path: Path
+    site_url: str, tab: Tab, scheme: str, width: int, tmp_path: Path
 ) -> None:
     page = tab.page
     page.set_viewport_size({"width": width, "height": 900})
@@ -618,10 +630,11 @@ def test_axe_finds_no_accessibility_violation(
     _open(page, site_url, _query(findings))
     expected_scheme = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected_scheme
-    _check_page_shows(page, findings, _rule_steps(site_dir))
-    # The calculator's rule, and the line saying the library names the deciding items.
-    assert page.locator(".imnm-try-it__next-steps > .imnm-try-it__next-step").count() == 1
-    assert page.locator(".imnm-try-it__next-steps > .imnm-try-it__more").count() == 1
+    _check_page_shows(page, findings)
+    # The calculator's rule, and each unknown item that could move the category.
+    steps = page.locator(".imnm-try-it__next-steps > .imnm-try-it__next-step").count()
+    assert steps == len(assess(findings).next_steps) == 1 + _deciding(assess(findings))
+    assert steps > 1
     # Nothing scrolls sideways on a narrow screen.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(tmp_path / f"try-it-iim-{width}-{scheme}.png"), full_page=True)

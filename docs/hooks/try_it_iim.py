@@ -6,8 +6,8 @@ calculator's rule, all from one data asset that :func:`iim_data` makes at
 build time from :func:`imnm.iim.rules_data` and from :func:`imnm.iim.assess`
 itself (how each value of a finding counts, the summary's wording, the rule's
 next steps).  :func:`check_iim` proves that the asset holds exactly the
-library's item table, cut-offs and calculator rule (as ``rules_data`` gives
-them and as :data:`imnm.iim.ITEMS`, :data:`imnm.iim.CUTOFFS` and
+library's item table, cut-offs, calculator rule and next steps' words (as
+``rules_data`` gives them and as :data:`imnm.iim.ITEMS`, :data:`imnm.iim.CUTOFFS` and
 :data:`imnm.iim.CALCULATOR_RULE` hold them); the build fails otherwise.  The
 browser tests compare what the page shows with :func:`imnm.iim.assess`.
 
@@ -206,10 +206,6 @@ def _data() -> str:
         "insufficient": iim.IIMCategory.INSUFFICIENT_DATA.value,
         "rule_steps": _rule_steps(statuses),
         "subgroups": {"text": note.text, "caveat": note.caveat},
-        "deciding": (
-            "Unknown items leave the category open: imnm assess names each one that could "
-            "change it, and to what (Copy as JSON gives the findings it reads)."
-        ),
     }
     return json.dumps(data, separators=(",", ":"))
 
@@ -230,8 +226,9 @@ def check_iim(data: Mapping[str, Json]) -> int:
         ValueError: The asset differs from what :func:`iim_data` makes, from
             :func:`imnm.iim.rules_data`, or :func:`imnm.iim.rules_data`
             differs from :data:`imnm.iim.ITEMS`, :data:`imnm.iim.CUTOFFS` or
-            :data:`imnm.iim.CALCULATOR_RULE`, or a summary line the script
-            would write differs from the library's.
+            :data:`imnm.iim.CALCULATOR_RULE`, or the next steps' words miss
+            a category, a field or a field's known values, or a summary line
+            the script would write differs from the library's.
     """
     rules = data["rules"]
     if rules != iim.rules_data():
@@ -285,10 +282,41 @@ def check_iim(data: Mapping[str, Json]) -> int:
     found_rule = (rules["calculator_rule"]["skin_items"], rules["calculator_rule"]["applies_from"])
     if found_rule != expected_rule:
         raise ValueError("the EULAR/ACR asset's calculator rule is not imnm.iim.CALCULATOR_RULE")
+    _check_next_steps(rules["next_steps"], data["statuses"])
     if dict(data) != iim_data():
         raise ValueError("the EULAR/ACR asset is not what imnm.iim gives today")
     _check_summaries(data)
     return len(items) + len(cutoffs)
+
+
+def _check_next_steps(words: Json, statuses: Mapping[str, Mapping[str, str]]) -> None:
+    """The next steps' words name every category and fill each field with its known values."""
+    if [entry["category"] for entry in words["outcomes"]] != [
+        category.value for category in _NEXT_STEP_ORDER
+    ]:
+        raise ValueError("the EULAR/ACR asset's next-step outcomes are not every category in order")
+    fields = [entry["field"] for entry in words["fields"]]
+    if fields != list(dict.fromkeys(item.field for item in iim.ITEMS)):
+        raise ValueError("the EULAR/ACR asset's next-step fields are not the table's fields")
+    bands = sorted({0, *(item.ages[0] for item in iim.ITEMS if item.ages is not None)})
+    for entry in words["fields"]:
+        values = [choice["value"] for choice in entry["choices"]]
+        if entry["field"] == AGE:
+            known: list[Json] = bands
+        else:
+            # The value that scores first, then the one that does not.
+            by_status = {status: value for value, status in statuses[entry["field"]].items()}
+            known = [by_status["scored"], by_status["not_scored"]]
+        if values != known:
+            raise ValueError(f"the EULAR/ACR asset's next-step values of {entry['field']} differ")
+
+
+# The order the next steps' words give the outcomes in: lowest first, a biopsy needed last.
+_NEXT_STEP_ORDER = (
+    iim.IIMCategory.NOT_IIM,
+    *reversed([cutoff.category for cutoff in iim.CUTOFFS]),
+    iim.IIMCategory.INSUFFICIENT_DATA,
+)
 
 
 def _check_summaries(data: Mapping[str, Json]) -> None:

@@ -58,7 +58,6 @@ score cut-offs.
 from __future__ import annotations
 
 import enum
-import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -613,10 +612,15 @@ get_note = by_id("note", NOTES)
 
 
 def rules_data() -> dict[str, Any]:
-    """The items, cut-offs, calculator rule and notes as plain JSON values.
+    """The items, cut-offs, calculator rule, notes and next steps' words as plain JSON values.
 
     For tools outside Python (a browser form, for example): every weight and
     cut-off is given both in integer tenths and as a decimal string.
+    ``next_steps`` holds the words :func:`assess` uses for an unknown item
+    that could move the category: each outcome's words (lowest first, a biopsy
+    needed last), each field's name and known values in words (the age: each
+    band's first year), and the sentence shapes (``str.format`` fields in
+    braces; the joined branches start with a capital letter).
 
     Examples:
         >>> data = rules_data()
@@ -666,6 +670,38 @@ def rules_data() -> dict[str, Any]:
         },
         "age_limit": AGE_LIMIT,
         "notes": [attrs.asdict(note) for note in NOTES],
+        "next_steps": _next_steps_data(),
+    }
+
+
+def _next_steps_data() -> dict[str, Any]:
+    """How :func:`assess` words the next step of an unknown item that could move the category."""
+    firsts: dict[str, Item] = {}
+    for item in ITEMS:
+        firsts.setdefault(item.field, item)  # a field's name comes from its first row
+    return {
+        "outcomes": [
+            {"category": category.value, "words": _OUTCOME_PHRASES[category]} for category in _ORDER
+        ],
+        "fields": [
+            {
+                "field": field,
+                "name": _step_name(item),
+                "choices": [
+                    {
+                        "words": words,
+                        "value": known.value if isinstance(known, enum.Enum) else known,
+                    }
+                    for words, known in _fillings(item)
+                ],
+            }
+            for field, item in firsts.items()
+        ],
+        "step": _STEP,
+        "branch": _BRANCH,
+        "branch_separator": _BRANCH_SEPARATOR,
+        "range": _RANGE,
+        "alternative_separator": _ALTERNATIVE_SEPARATOR,
     }
 
 
@@ -1073,19 +1109,23 @@ def _evaluate(findings: IIMFindings) -> IIMAssessment:
     )
 
 
-def _choices(item: Item, findings: IIMFindings) -> tuple[tuple[str, IIMFindings], ...]:
-    """The ways to fill in one unknown field, each described, as findings."""
+def _fillings(item: Item) -> tuple[tuple[str, int | enum.Enum], ...]:
+    """The known values of one unknown field, each in words; for the age, each band's start."""
     if item.ages is not None:
         bands = [row.ages for row in ITEMS if row.field == item.field and row.ages is not None]
         starts = sorted({0, *(start for start, _ in bands)})
-        choices = []
-        for start, below in itertools.pairwise([*starts, None]):
+        choices: list[tuple[str, int | enum.Enum]] = []
+        for start, below in zip(starts, [*starts[1:], None], strict=True):
             words = f"from {start}" if below is None else f"{start} to {below - 1}"
-            choices.append((f"onset age {words}", attrs.evolve(findings, age_at_onset=start)))
+            choices.append((f"onset age {words}", start))
         return tuple(choices)
-    value = _read(item, findings)
+    return _KNOWN_VALUES[type(_read(item, IIMFindings(biopsy=BiopsyFeatures())))]
+
+
+def _choices(item: Item, findings: IIMFindings) -> tuple[tuple[str, IIMFindings], ...]:
+    """The ways to fill in one unknown field, each described, as findings."""
     result = []
-    for words, known in _KNOWN_VALUES[type(value)]:
+    for words, known in _fillings(item):
         changes: dict[str, Any] = {item.field: known}
         if item.group is ItemGroup.MUSCLE_BIOPSY:
             changes = {"biopsy": attrs.evolve(findings.biopsy, **changes)}  # type: ignore[misc]
@@ -1098,6 +1138,18 @@ _KNOWN_VALUES: dict[type, tuple[tuple[str, enum.Enum], ...]] = {
     Presence: (("present", Presence.PRESENT), ("absent", Presence.ABSENT)),
     Serology: (("positive", Serology.POSITIVE), ("negative", Serology.NEGATIVE)),
 }
+# How a deciding item's next step is worded (rules_data()["next_steps"] gives these to
+# tools outside Python): the branches are joined, then their first letter is capitalised.
+_STEP = "{name}: unknown. {branches}."
+_BRANCH = "if {words}: {outcomes}"
+_BRANCH_SEPARATOR = "; "
+_RANGE = "anything from {lowest} to {highest}"
+_ALTERNATIVE_SEPARATOR = ", or "
+
+
+def _step_name(item: Item) -> str:
+    """What a deciding item's next step calls it: the age rows share one name."""
+    return "Age at onset" if item.ages is not None else item.label
 
 
 def _deciding_items(findings: IIMFindings) -> list[str]:
@@ -1113,9 +1165,10 @@ def _deciding_items(findings: IIMFindings) -> list[str]:
         ]
         if all(found == branches[0][1] and len(found) == 1 for _, found in branches):
             continue  # the same single outcome whatever its value: it cannot move the category
-        where = "; ".join(f"if {words}: {_phrase(found)}" for words, found in branches)
-        name = "Age at onset" if item.ages is not None else item.label
-        steps.append(f"{name}: unknown. {where[0].upper()}{where[1:]}.")
+        where = _BRANCH_SEPARATOR.join(
+            _BRANCH.format(words=words, outcomes=_phrase(found)) for words, found in branches
+        )
+        steps.append(_STEP.format(name=_step_name(item), branches=where[0].upper() + where[1:]))
     return steps
 
 
@@ -1124,7 +1177,7 @@ def _phrase(outcomes: frozenset[IIMCategory]) -> str:
     ends = [c for c in _ORDER if c in outcomes and c is not IIMCategory.INSUFFICIENT_DATA]
     words = [_OUTCOME_PHRASES[c] for c in ends]
     if len(words) > 1:
-        words = [f"anything from {words[0]} to {words[-1]}"]
+        words = [_RANGE.format(lowest=words[0], highest=words[-1])]
     if IIMCategory.INSUFFICIENT_DATA in outcomes:
         words.append(_OUTCOME_PHRASES[IIMCategory.INSUFFICIENT_DATA])
-    return ", or ".join(words)
+    return _ALTERNATIVE_SEPARATOR.join(words)

@@ -3,9 +3,10 @@
  * over the unknown items) and the category of the findings in the form.
  *
  * The item table, the cut-offs, the calculator's rule, how each value counts
- * and every sentence shown come from a data asset that docs/hooks/try_it_iim.py
- * exports from imnm.iim (rules_data() and assess) and checks against it when
- * the site is built. Weights are integer tenths, so sums are exact, as in
+ * and every sentence shown (the next steps of unknown items are built from
+ * the library's words and sentence shapes) come from a data asset that
+ * docs/hooks/try_it_iim.py exports from imnm.iim (rules_data() and assess)
+ * and checks against it when the site is built. Weights are integer tenths, so sums are exact, as in
  * Python. The tests compare this script with imnm.iim.assess in a browser.
  */
 (function () {
@@ -70,9 +71,10 @@
   }
 
   /* Every filling of the unknown items, as the set of (score, a skin item
-     present, a biopsy feature present) they reach. Rows that share a field
-     (the age rows) exclude each other: at most one of them scores. */
-  function assess(findings) {
+     present, a biopsy feature present) they reach, and the outcomes of those.
+     Rows that share a field (the age rows) exclude each other: at most one of
+     them scores. */
+  function reach(findings) {
     const column = columnOf(findings.biopsy);
     const items = rules.items.filter((item) => item[column] !== null);
     const skinItems = new Set(rules.calculator_rule.skin_items);
@@ -101,11 +103,20 @@
     }
     const fillings = [...reached.values()];
     const scores = fillings.map((filling) => filling[0]);
-    const outcomes = new Set(
-      fillings.map(([tenths, skin, biopsy]) => outcome(tenths, skin, biopsy, findings))
-    );
-    const low = Math.min(...scores);
-    const high = Math.max(...scores);
+    return {
+      items: items,
+      statuses: statuses,
+      low: Math.min(...scores),
+      high: Math.max(...scores),
+      outcomes: new Set(
+        fillings.map(([tenths, skin, biopsy]) => outcome(tenths, skin, biopsy, findings))
+      ),
+    };
+  }
+
+  function assess(findings) {
+    const column = columnOf(findings.biopsy);
+    const { items, statuses, low, high, outcomes } = reach(findings);
     const category = outcomes.size === 1 ? [...outcomes][0] : data.insufficient;
     const steps = [];
     if (outcomes.has(data.insufficient)) {
@@ -117,6 +128,9 @@
     ) {
       steps.push(data.rule_steps.not_classified);
     }
+    if (category === data.insufficient) {
+      steps.push(...decidingItems(findings, items, statuses));
+    }
     return {
       with_biopsy: findings.biopsy,
       low: low,
@@ -125,6 +139,70 @@
       items: items.map((item, position) => ({ id: item.id, status: statuses[position] })),
       steps: steps,
     };
+  }
+
+  // --- the next steps of unknown items, in the library's words ---
+
+  /* A sentence shape of rules.next_steps with its {fields} filled in. */
+  function format(shape, values) {
+    return shape.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+  }
+
+  /* The findings with one field known: the age, a clinical item or a biopsy feature. */
+  function filled(findings, item, value) {
+    if (item.ages !== null) {
+      return Object.assign({}, findings, { age: value });
+    }
+    const part = item.biopsy_feature ? "features" : "values";
+    const changed = Object.assign({}, findings);
+    changed[part] = Object.assign({}, findings[part], { [item.field]: value });
+    return changed;
+  }
+
+  /* The outcomes a filling can reach, as a range in words (lowest to highest,
+     then whether a biopsy is needed). */
+  function phrase(outcomes) {
+    const words = rules.next_steps;
+    const ends = words.outcomes
+      .filter((entry) => entry.category !== data.insufficient && outcomes.has(entry.category))
+      .map((entry) => entry.words);
+    const parts =
+      ends.length > 1 ? [format(words.range, { lowest: ends[0], highest: ends.at(-1) })] : ends;
+    if (outcomes.has(data.insufficient)) {
+      parts.push(words.outcomes.find((entry) => entry.category === data.insufficient).words);
+    }
+    return parts.join(words.alternative_separator);
+  }
+
+  /* For each unknown field of the column, in table order, where each of its
+     known values would lead; none where every value leads to the same one
+     outcome (it cannot move the category). */
+  function decidingItems(findings, items, statuses) {
+    const words = rules.next_steps;
+    const steps = [];
+    const seen = new Set();
+    items.forEach((item, position) => {
+      if (seen.has(item.field) || statuses[position] !== UNKNOWN) {
+        return;
+      }
+      seen.add(item.field);
+      const field = words.fields.find((entry) => entry.field === item.field);
+      const branches = field.choices.map((choice) => [
+        choice.words,
+        reach(filled(findings, item, choice.value)).outcomes,
+      ]);
+      const [first] = [...branches[0][1]];
+      if (branches.every(([, found]) => found.size === 1 && found.has(first))) {
+        return;
+      }
+      const where = branches
+        .map(([choice, found]) => format(words.branch, { words: choice, outcomes: phrase(found) }))
+        .join(words.branch_separator);
+      steps.push(
+        format(words.step, { name: field.name, branches: where[0].toUpperCase() + where.slice(1) })
+      );
+    });
+    return steps;
   }
 
   // --- the form, the address and the document ---
@@ -324,10 +402,6 @@
       })
     );
     lines(part("next-steps"), assessment.steps, "next-step");
-    if (assessment.category === data.insufficient && assessment.low !== assessment.high) {
-      // The library names each unknown item that could change the category; the page does not.
-      part("next-steps").append(element("li", "more", data.deciding));
-    }
     fill(
       part("notes"),
       rules.notes.map((note) => {
