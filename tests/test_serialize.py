@@ -620,6 +620,15 @@ def _v010_classification(findings: Findings) -> Classification:
     return attrs.evolve(classify(findings), ruleset=RULESET_V1)
 
 
+ANTI_SRP_WITH_FEATURES = Findings(
+    anti_srp=Serology.POSITIVE,
+    anti_hmgcr=Serology.NEGATIVE,
+    other_msa=Serology.NEGATIVE,
+    elevated_ck=Presence.PRESENT,
+    proximal_weakness=Presence.PRESENT,
+    extramuscular_features=Presence.PRESENT,
+)
+
 # What each golden file was written from.  Add files (and their objects); never
 # rewrite one: SHA256SUMS pins their bytes.
 GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
@@ -639,16 +648,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     "findings-hand-written.json": (Findings, Findings(anti_srp=Serology.POSITIVE)),
     "classification-anti-srp.json": (
         Classification,
-        _v010_classification(
-            Findings(
-                anti_srp=Serology.POSITIVE,
-                anti_hmgcr=Serology.NEGATIVE,
-                other_msa=Serology.NEGATIVE,
-                elevated_ck=Presence.PRESENT,
-                proximal_weakness=Presence.PRESENT,
-                extramuscular_features=Presence.PRESENT,
-            )
-        ),
+        _v010_classification(ANTI_SRP_WITH_FEATURES),
     ),
     "classification-anti-hmgcr.json": (
         Classification,
@@ -802,16 +802,7 @@ GOLDEN_OBJECTS: dict[str, tuple[type, object]] = {
     # Format version 3: every result carries its disclaimer, an assessment its rule set.
     "classification-anti-srp.v3.json": (
         Classification,
-        classify(
-            Findings(
-                anti_srp=Serology.POSITIVE,
-                anti_hmgcr=Serology.NEGATIVE,
-                other_msa=Serology.NEGATIVE,
-                elevated_ck=Presence.PRESENT,
-                proximal_weakness=Presence.PRESENT,
-                extramuscular_features=Presence.PRESENT,
-            )
-        ),
+        classify(ANTI_SRP_WITH_FEATURES),
     ),
     "iim-assessment.v3.json": (
         IIMAssessment,

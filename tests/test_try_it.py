@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import enum
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, cast
 
 import attrs
 import pytest
 
+import try_it_pages
 from imnm import Classification, Findings, classify, serialize
 
 pytestmark = [pytest.mark.docs_site, pytest.mark.source_tree]
@@ -110,45 +110,8 @@ def test_asset_nodes_keep_numbers_apart_from_indices() -> None:
         nodes.add({"set": {1}})
 
 
-class _Form(HTMLParser):
-    """The radio buttons, legends and labels of the page's form."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.radios: dict[str, list[str]] = {}
-        self.checked: dict[str, str] = {}
-        self.legends: list[str] = []
-        self.labels: list[str] = []
-        self.scripts: list[str] = []
-        self._text: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "input" and found.get("type") == "radio":
-            name, value = str(found["name"]), str(found["value"])
-            self.radios.setdefault(name, []).append(value)
-            if "checked" in found:
-                self.checked[name] = value
-        if tag in {"legend", "label"}:
-            self._text = []
-        if tag == "script" and found.get("src"):
-            self.scripts.append(str(found["src"]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"legend", "label"} and self._text is not None:
-            (self.legends if tag == "legend" else self.labels).append(" ".join(self._text))
-            self._text = None
-
-    def handle_data(self, data: str) -> None:
-        if self._text is not None:
-            self._text.append(data.strip())
-
-
 def test_form_has_a_fieldset_per_finding_with_every_wire_value_labelled(site_dir: Path) -> None:
-    page = (site_dir / "try-it" / "index.html").read_text(encoding="utf-8")
-    form = _Form()
-    # From the page's own block on: the header has radio buttons of its own (the palette).
-    form.feed(page[page.index('<div class="imnm-try-it"') :])
+    form = try_it_pages.form((site_dir / "try-it" / "index.html").read_text(encoding="utf-8"))
     fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(Findings))
     assert list(form.radios) == [field.name for field in fields]
     docstring = cast(str, Findings.__doc__)

@@ -11,9 +11,6 @@ from __future__ import annotations
 import enum
 import importlib.util
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -24,6 +21,7 @@ from hypothesis import strategies as st
 
 import cases as cases_
 import strategies
+import try_it_pages
 from imnm import Biopsy, Classification, Findings, Presence, Serology, classify, serialize
 from imnm.classifier import CriteriaStatus
 
@@ -34,8 +32,6 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.docs_site, pytest.mark.browser, pytest.mark.source_tree]
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "docs" / "assets" / "vendor" / "axe-core" / "axe.min.js"
 FIELDS: tuple[attrs.Attribute[Any], ...] = attrs.fields(attrs.resolve_types(Findings))
 PAGE = "try-it/"
 RESULT = ".imnm-try-it__result"
@@ -205,18 +201,7 @@ def test_page_shows_classify_answer_for_random_findings(site_url: str, tab: Tab)
 def test_keyboard_reaches_every_group_and_button_in_order(site_url: str, tab: Tab) -> None:
     page = tab.page
     _open(page, site_url)
-    page.locator("h1").first.focus()
-    stops: list[str] = []
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "() => { const e = document.activeElement;"
-            " return e.closest('[data-imnm-try-it]') ? (e.name || e.dataset.action) : null; }"
-        )
-        if focused is None and stops:
-            break
-        if focused is not None:
-            stops.append(focused)
+    stops = try_it_pages.tab_stops(page, "[data-imnm-try-it]")
     assert stops == [field.name for field in FIELDS] + ["clear", "copy-link", "copy-json"]
     # A radio group changes with the arrow keys; the result follows.
     page.locator('input[name="anti_hmgcr"]:checked').focus()
@@ -274,12 +259,8 @@ def test_a_malformed_link_shows_a_message_and_an_empty_form(
 ) -> None:
     page = tab.page
     _open(page, site_url, query)
+    try_it_pages.shows_no_result(page, named)
     problem = page.locator(".imnm-try-it__problem")
-    assert problem.is_visible()
-    assert problem.get_attribute("role") == "alert"
-    assert named in problem.inner_text()
-    assert "no result is shown" in problem.inner_text()
-    assert page.locator(RESULT).is_hidden()
     for field in FIELDS:
         checked = page.locator(f'input[name="{field.name}"]:checked')
         assert checked.get_attribute("value") == cast(enum.Enum, field.default).value
@@ -299,25 +280,11 @@ def test_copy_as_json_gives_a_document_the_command_line_classifies(
     _open(page, site_url)
     findings = cases_.SERONEGATIVE_NON_NECROTIZING
     _click(page, findings)
-    from playwright.sync_api import expect
-
-    page.get_by_role("button", name="Copy as JSON").click()
-    # The clipboard is written asynchronously: wait for the page to say it is done.
-    expect(page.get_by_role("status")).to_have_text("Copied the findings as JSON.")
-    document = page.evaluate("() => navigator.clipboard.readText()")
+    document = try_it_pages.copy(page, "Copy as JSON", "the findings as JSON")
     assert serialize.loads(document, Findings) == findings
-    completed = subprocess.run(
-        [sys.executable, "-c", "from imnm.cli import main; main()", "classify", "--json", "-"],
-        input=document,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert serialize.loads(completed.stdout, Classification) == classify(findings)
-    page.get_by_role("button", name="Copy link").click()
-    expect(page.get_by_role("status")).to_have_text("Copied the link.")
-    link = page.evaluate("() => navigator.clipboard.readText()")
+    output = try_it_pages.imnm("classify", "--json", "-", stdin=document)
+    assert serialize.loads(output, Classification) == classify(findings)
+    link = try_it_pages.copy(page, "Copy link", "the link")
     assert link == page.url
     assert tab.problems == []
 
@@ -345,21 +312,7 @@ def test_axe_finds_no_accessibility_violation(
     _check_page_shows(page, findings)
     # Nothing scrolls sideways on a narrow screen.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    report = page.evaluate(
-        """async () => {
-          const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
-          const result = await axe.run(document.querySelector("[data-imnm-try-it]"), {
-            runOnly: {type: "tag", values: tags},
-          });
-          return {
-            passes: result.passes.length,
-            violations: result.violations.map((v) => ({
-              id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html),
-            })),
-          };
-        }"""
-    )
+    report = try_it_pages.axe(page, "[data-imnm-try-it]")
     assert report["violations"] == []
     assert report["passes"] > 10
     assert tab.problems == []

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import try_it
+import try_it_iim
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -61,12 +62,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     Raises:
         PluginError: The data disagrees with :func:`imnm.classify` somewhere.
     """
-    content = json.dumps(try_it.enmc_data(_short), separators=(",", ":"))
-    try:
-        try_it.check_enmc(json.loads(content))
-    except ValueError as error:
-        raise PluginError(f"{try_it.ENMC_ASSET}: {error}") from error
-    files.append(File.generated(config, try_it.ENMC_ASSET, content=content))
+    assets = (
+        (try_it.ENMC_ASSET, try_it.enmc_data(_short), try_it.check_enmc),
+        (try_it_iim.ASSET, try_it_iim.iim_data(), try_it_iim.check_iim),
+    )
+    for path, data, check in assets:
+        content = json.dumps(data, separators=(",", ":"))
+        try:
+            check(json.loads(content))
+        except ValueError as error:
+            raise PluginError(f"{path}: {error}") from error
+        files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -426,17 +432,28 @@ def _flowchart(_from_uri: str) -> str:
 # --- the "Try it" page ------------------------------------------------------------
 
 
+def _try_it_links(from_uri: str, **links: str) -> dict[str, str]:
+    """The "Try it" pages' links (shared script and styles, and *links*) from the page."""
+    links = {"common": try_it.COMMON_SCRIPT, "stylesheet": try_it.STYLESHEET, **links}
+    return {name: _url(from_uri, path) for name, path in links.items()}
+
+
 def _try_it(from_uri: str) -> str:
-    links = {
-        "asset": try_it.ENMC_ASSET,
-        "script": try_it.SCRIPT,
-        "stylesheet": try_it.STYLESHEET,
-        "references": "knowledge/references/",
-        "forms": "knowledge/forms/",
-    }
-    return try_it.enmc_form(
-        {name: _url(from_uri, path) for name, path in links.items()}, DISCLAIMER
+    links = _try_it_links(
+        from_uri,
+        asset=try_it.ENMC_ASSET,
+        script=try_it.SCRIPT,
+        references="knowledge/references/",
+        forms="knowledge/forms/",
     )
+    return try_it.enmc_form(links, DISCLAIMER)
+
+
+def _try_it_iim(from_uri: str) -> str:
+    links = _try_it_links(
+        from_uri, asset=try_it_iim.ASSET, script=try_it_iim.SCRIPT, criteria="concepts/iim/"
+    )
+    return try_it_iim.iim_form(links, try_it_iim.disclaimer())
 
 
 def _unconfirmed(from_uri: str) -> str:
@@ -560,5 +577,6 @@ _RENDERERS: dict[str, Renderer] = {
     "source-page": _source_page,
     "subtypes": _subtypes,
     "try-it": _try_it,
+    "try-it-iim": _try_it_iim,
     "unconfirmed": _unconfirmed,
 }

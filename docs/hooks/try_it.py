@@ -28,7 +28,7 @@ import functools
 import html
 import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -40,21 +40,31 @@ from imnm.errors import InvalidPayload
 from imnm.model import Reference
 
 __all__ = [
+    "COMMON_SCRIPT",
     "ENMC_ASSET",
     "SCRIPT",
     "STYLESHEET",
     "Choice",
     "Field",
+    "attribute_labels",
     "check_enmc",
+    "choices",
+    "data_attributes",
     "decode",
+    "document_header",
     "enmc_data",
     "enmc_form",
+    "enum_fields",
     "fields",
+    "fieldset",
     "findings_at",
+    "widget",
 ]
 
 ENMC_ASSET = "assets/try-it/enmc.json"
 """Where the built site serves the ENMC data, relative to the site root."""
+COMMON_SCRIPT = "assets/try-it/try-it-common.js"
+"""The script both "Try it" pages share (hand-written, static, in ``docs/``)."""
 SCRIPT = "assets/try-it/try-it.js"
 """The page's script (hand-written, static, in ``docs/``)."""
 STYLESHEET = "assets/try-it/try-it.css"
@@ -105,39 +115,61 @@ def _docstring(obj: griffe.Object | griffe.Alias) -> str | None:
     return None if obj.docstring is None else " ".join(obj.docstring.value.split())
 
 
-@functools.cache
-def fields() -> tuple[Field, ...]:
-    """The fields of :class:`imnm.Findings`, in declaration order, labelled from docstrings."""
-    module = griffe.load(Findings.__module__)
-    docstring = module[Findings.__name__].docstring
-    assert docstring is not None, "Findings has a docstring (tests/test_docstrings.py)"
-    labels = {
+def attribute_labels(cls: type) -> dict[str, str]:
+    """The descriptions of *cls*' ``Attributes:`` docstring section, by name, without full stops."""
+    docstring = griffe.load(cls.__module__)[cls.__name__].docstring
+    assert docstring is not None, f"{cls.__name__} has a docstring (tests/test_docstrings.py)"
+    return {
         attribute.name: " ".join(attribute.description.split()).removesuffix(".")
         for section in docstring.parse("google")
         if section.kind is griffe.DocstringSectionKind.attributes
         for attribute in section.value
     }
-    result = []
-    for attribute in attrs.fields(attrs.resolve_types(Findings)):
-        enum_type = cast("type[enum.Enum]", attribute.type)
-        members = module[enum_type.__name__].members
-        choices = tuple(
-            Choice(
-                value=str(member.value),
-                label=_words(str(member.value)),
-                hint=_docstring(members[member.name]),
-            )
-            for member in enum_type
+
+
+def choices(enum_type: type[enum.Enum]) -> tuple[Choice, ...]:
+    """The members of *enum_type* as the form shows them, hints from their docstrings."""
+    members = griffe.load(enum_type.__module__)[enum_type.__name__].members
+    return tuple(
+        Choice(
+            value=str(member.value),
+            label=_words(str(member.value)),
+            hint=_docstring(members[member.name]),
         )
+        for member in enum_type
+    )
+
+
+def enum_fields(cls: type) -> tuple[Field, ...]:
+    """The enum-valued fields of the attrs class *cls*, in order, labelled from docstrings."""
+    labels = attribute_labels(cls)
+    result = []
+    for attribute in attrs.fields(attrs.resolve_types(cls)):
+        enum_type = attribute.type
+        if not (isinstance(enum_type, type) and issubclass(enum_type, enum.Enum)):
+            continue
         result.append(
             Field(
                 name=attribute.name,
                 label=labels[attribute.name],
-                choices=choices,
+                choices=choices(enum_type),
                 default=str(cast("enum.Enum", attribute.default).value),
             )
         )
     return tuple(result)
+
+
+def document_header(cls: type) -> dict[str, Json]:
+    """The wire document of *cls*' defaults, less its fields: ``kind`` and ``imnm_format``."""
+    names = {attribute.name for attribute in attrs.fields(cls)}
+    document: dict[str, Json] = json.loads(serialize.dumps(cls()))
+    return {key: value for key, value in document.items() if key not in names}
+
+
+@functools.cache
+def fields() -> tuple[Field, ...]:
+    """The fields of :class:`imnm.Findings`, in declaration order, labelled from docstrings."""
+    return enum_fields(Findings)
 
 
 def _fields_json() -> list[Json]:
@@ -205,11 +237,7 @@ def enmc_data(short: Callable[[Reference], str]) -> dict[str, Json]:
         "kind": "classification",
         "imnm_format": serialize.FORMAT_VERSION,
         "fields": _fields_json(),
-        "findings_document": {
-            key: value
-            for key, value in json.loads(serialize.dumps(Findings())).items()
-            if key not in {field.name for field in fields()}
-        },
+        "findings_document": document_header(Findings),
         "statuses": {status.value: _words(status.value) for status in CriteriaStatus},
         "outcomes": {outcome.value: _words(outcome.value) for outcome in criteria.Outcome},
         "subtypes": {subtype.id: subtype.name for subtype in catalog.SUBTYPES},
@@ -303,12 +331,19 @@ def check_enmc(data: dict[str, Json]) -> int:
 # --- the form -------------------------------------------------------------------
 
 
-def _attributes(**values: str) -> str:
+def data_attributes(values: Mapping[str, str]) -> str:
+    """``data-NAME="value"`` attributes, escaped, each with a leading space."""
     return "".join(f' data-{name}="{html.escape(v)}"' for name, v in values.items())
 
 
-def _fieldset(field: Field) -> str:
-    choices = []
+def fieldset(field: Field, extra: str = "") -> str:
+    """A fieldset of labelled radio buttons, one per choice, the default checked.
+
+    Args:
+        field: The question and its choices.
+        extra: HTML added to the legend after the field's name.
+    """
+    buttons = []
     for choice in field.choices:
         checked = " checked" if choice.value == field.default else ""
         hint = (
@@ -316,50 +351,60 @@ def _fieldset(field: Field) -> str:
             if choice.hint is None
             else f' <span class="imnm-try-it__hint">{html.escape(choice.hint)}</span>'
         )
-        choices.append(
+        buttons.append(
             f'<label><input type="radio" name="{field.name}" value="{choice.value}"{checked}>'
             f" {html.escape(choice.label)}{hint}</label>"
         )
     return (
         f'<fieldset data-field="{field.name}"><legend>{html.escape(field.label)} '
-        f"<code>{field.name}</code></legend>"
-        f'<div class="imnm-try-it__choices">{"".join(choices)}</div></fieldset>'
+        f"<code>{field.name}</code>{extra}</legend>"
+        f'<div class="imnm-try-it__choices">{"".join(buttons)}</div></fieldset>'
     )
 
 
-def enmc_form(links: dict[str, str], disclaimer: str) -> str:
-    """The page's HTML: the findings form and the (empty) result the script fills.
+def widget(
+    *,
+    name: str,
+    links: Mapping[str, str],
+    criteria: str,
+    form: str,
+    result: str,
+    disclaimer: str,
+    command: str,
+) -> str:
+    """The HTML both "Try it" pages share: form, buttons, result, disclaimer, JSON.
 
     Args:
-        links: Relative URLs from the page: ``asset``, ``script``, ``stylesheet``,
-            ``references`` (the references page) and ``forms`` (the forms page).
+        name: The page's own marker attribute, e.g. ``imnm-try-it``.
+        links: Relative URLs from the page: at least ``common`` (the shared
+            script), ``script`` (the page's own) and ``stylesheet``.
+        criteria: The criteria's name, e.g. "ENMC 2016".
+        form: The form's fieldsets.
+        result: The result's own parts, between its summary and its next steps,
+            notes and caveats (lists the script fills), then the disclaimer.
         disclaimer: The sentence that closes every result.
+        command: The command line that reads the findings document.
     """
-    fieldsets = "".join(_fieldset(field) for field in fields())
+    heading = f"{name}-result"
     parts: Sequence[str] = (
-        f'<div class="imnm-try-it" data-imnm-try-it{_attributes(**links)}>',
+        f'<div class="imnm-try-it" data-{name}{data_attributes(links)}>',
         f'<link rel="stylesheet" href="{html.escape(links["stylesheet"])}">',
-        "<noscript><p>This page needs JavaScript to look up the result; the command "
-        "line (<code>imnm classify</code>) gives the same answers.</p></noscript>",
+        "<noscript><p>This page needs JavaScript to show the result; the command "
+        f"line (<code>{html.escape(command)}</code>) gives the same answers.</p></noscript>",
         '<p class="imnm-try-it__problem" role="alert" hidden></p>',
         '<div class="imnm-try-it__layout">',
-        '<form class="imnm-try-it__form" aria-label="Findings (ENMC 2016)">',
-        fieldsets,
+        f'<form class="imnm-try-it__form" aria-label="Findings ({html.escape(criteria)})">',
+        form,
         '<div class="imnm-try-it__actions">',
         '<button type="button" class="md-button" data-action="clear">Clear all findings</button>',
         '<button type="button" class="md-button" data-action="copy-link">Copy link</button>',
         '<button type="button" class="md-button" data-action="copy-json">Copy as JSON</button>',
         '<span class="imnm-try-it__copied" role="status"></span>',
         "</div></form>",
-        '<section class="imnm-try-it__result" aria-labelledby="imnm-try-it-result" hidden>',
-        '<h2 id="imnm-try-it-result">Result</h2>',
+        f'<section class="imnm-try-it__result" aria-labelledby="{heading}" hidden>',
+        f'<h2 id="{heading}">Result</h2>',
         '<p class="imnm-try-it__summary" aria-live="polite" aria-atomic="true"></p>',
-        '<dl class="imnm-try-it__status">',
-        '<dt>Subtype</dt><dd class="imnm-try-it__subtype"></dd>',
-        '<dt>Criteria</dt><dd class="imnm-try-it__criteria"></dd>',
-        "</dl>",
-        "<h3>Rules evaluated</h3>",
-        '<ol class="imnm-try-it__rules"></ol>',
+        result,
         "<h3>Next steps</h3>",
         '<ul class="imnm-try-it__next-steps"></ul>',
         "<h3>Notes</h3>",
@@ -367,10 +412,41 @@ def enmc_form(links: dict[str, str], disclaimer: str) -> str:
         "<h3>Caveats</h3>",
         '<ul class="imnm-try-it__caveats"></ul>',
         f'<p class="imnm-try-it__disclaimer">{html.escape(disclaimer)}</p>',
-        "<details><summary>Findings as JSON (for <code>imnm classify -</code>)</summary>",
+        f"<details><summary>Findings as JSON (for <code>{html.escape(command)}</code>)</summary>",
         '<pre><code class="imnm-try-it__json"></code></pre></details>',
         "</section></div>",
+        f'<script src="{html.escape(links["common"])}" defer></script>',
         f'<script src="{html.escape(links["script"])}" defer></script>',
         "</div>",
     )
     return "".join(parts)
+
+
+def enmc_form(links: dict[str, str], disclaimer: str) -> str:
+    """The page's HTML: the findings form and the (empty) result the script fills.
+
+    Args:
+        links: Relative URLs from the page: ``asset``, ``common``, ``script``,
+            ``stylesheet``, ``references`` (the references page) and ``forms``
+            (the forms page).
+        disclaimer: The sentence that closes every result.
+    """
+    result = "".join(
+        (
+            '<dl class="imnm-try-it__status">',
+            '<dt>Subtype</dt><dd class="imnm-try-it__subtype"></dd>',
+            '<dt>Criteria</dt><dd class="imnm-try-it__criteria"></dd>',
+            "</dl>",
+            "<h3>Rules evaluated</h3>",
+            '<ol class="imnm-try-it__rules"></ol>',
+        )
+    )
+    return widget(
+        name="imnm-try-it",
+        links=links,
+        criteria="ENMC 2016",
+        form="".join(fieldset(field) for field in fields()),
+        result=result,
+        disclaimer=disclaimer,
+        command="imnm classify -",
+    )

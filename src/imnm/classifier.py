@@ -110,12 +110,8 @@ class Classification:
 
     @property
     def historical(self) -> bool:
-        """Whether a rule set other than this release's made the result.
-
-        Such a result is a record of what that rule set said: it is not
-        re-derived on reading, and its summary says so.
-        """
-        return self.ruleset != RULESET
+        """Whether another rule set than this release's made it: a record, not re-derived."""
+        return not self.ruleset.current
 
     @property
     def references(self) -> tuple[Reference, ...]:

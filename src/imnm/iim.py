@@ -757,12 +757,8 @@ class IIMAssessment:
 
     @property
     def historical(self) -> bool:
-        """Whether a rule set other than this release's made the result.
-
-        Such a result is a record of what that rule set said: it is not
-        re-derived on reading, and its summary says so.
-        """
-        return self.ruleset != IIM_RULESET
+        """Whether another rule set than this release's made it: a record, not re-derived."""
+        return not self.ruleset.current
 
     @property
     def scored(self) -> tuple[ItemResult, ...]:

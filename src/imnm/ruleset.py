@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import importlib
 import json
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
@@ -82,6 +83,15 @@ class RuleSet:
     )
 
     @property
+    def current(self) -> bool:
+        """Whether this is this release's rule set of its criteria (:data:`CURRENT`).
+
+        A result made by any other rule set is a historical record of what that
+        rule set said.
+        """
+        return CURRENT.get(self.id) == self
+
+    @property
     def label(self) -> str:
         """The rule set in words, e.g. ``"enmc-2016 version 2"``."""
         return f"{self.id} version {self.version}"
@@ -128,36 +138,18 @@ def tables_digest(ruleset_id: str = RULESET.id) -> str:
     Raises:
         KeyError: No rule set has that id.
     """
-    text = json.dumps(_canonical(_TABLES[ruleset_id]()), sort_keys=True, separators=(",", ":"))
+    module_name, names = _TABLES[ruleset_id]
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    tables = {name.lower(): getattr(module, name) for name in names}
+    text = json.dumps(_canonical(tables), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _enmc_tables() -> dict[str, object]:
-    from . import criteria
-
-    return {
-        "antibodies": criteria.ANTIBODIES,
-        "serology_rules": criteria.SEROLOGY_RULES,
-        "requirements": criteria.REQUIREMENTS,
-        "note_rules": criteria.NOTE_RULES,
-    }
-
-
-def _iim_tables() -> dict[str, object]:
-    from . import iim
-
-    return {
-        "items": iim.ITEMS,
-        "cutoffs": iim.CUTOFFS,
-        "calculator_rule": iim.CALCULATOR_RULE,
-        "notes": iim.NOTES,
-        "age_limit": iim.AGE_LIMIT,
-    }
-
-
-_TABLES: dict[str, Callable[[], dict[str, object]]] = {
-    RULESET.id: _enmc_tables,
-    IIM_RULESET.id: _iim_tables,
+# The rule tables of each rule set: (module of imnm, its tables), each keyed in
+# the digest by its name in lower case.
+_TABLES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    RULESET.id: ("criteria", ("ANTIBODIES", "SEROLOGY_RULES", "REQUIREMENTS", "NOTE_RULES")),
+    IIM_RULESET.id: ("iim", ("ITEMS", "CUTOFFS", "CALCULATOR_RULE", "NOTES", "AGE_LIMIT")),
 }
 
 

@@ -4,6 +4,8 @@ import json
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imnm.cli._batch import INPUT_FORMATS
 from imnm.cli._output import FORMATS, format_for, open_writer
@@ -19,6 +21,34 @@ def write(fmt: str, rows: Sequence[tuple[object, ...]]) -> str:
         writer.write(row)
     writer.close()
     return stream.getvalue()
+
+
+_CELLS = (
+    st.none() | st.integers() | st.text(alphabet=st.sampled_from(',"\n\r a\t\u00e9'), max_size=4)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.integers(1, 6).flatmap(lambda n: st.tuples(*[_CELLS] * n)), max_size=12),
+    repeat=st.booleans(),
+)
+def test_csv_text_is_exactly_what_the_csv_module_writes(
+    rows: list[tuple[object, ...]], repeat: bool
+) -> None:
+    # The writer encodes the repeating part of each row once; the text must not change.
+    if repeat:
+        rows = rows + [(i, *row[1:]) for i, row in enumerate(rows)]
+    columns = ("a", "b")
+    stream, expected = io.StringIO(), io.StringIO()
+    writer = open_writer(stream, "csv", columns)
+    reference = csv.writer(expected, lineterminator="\n")
+    reference.writerow(columns)
+    for row in rows:
+        writer.write(row)
+        reference.writerow(row)
+    writer.close()
+    assert stream.getvalue() == expected.getvalue()
 
 
 def test_csv_has_a_header_and_empty_cells_for_none() -> None:

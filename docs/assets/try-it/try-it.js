@@ -13,13 +13,9 @@
   if (!root) {
     return;
   }
+  const { element, fill, lines, parameters, writeAddress, wire } = window.imnmTryIt;
   const form = root.querySelector("form");
-  const problem = root.querySelector(".imnm-try-it__problem");
-  const result = root.querySelector(".imnm-try-it__result");
-  const copied = root.querySelector(".imnm-try-it__copied");
   const part = (name) => root.querySelector(".imnm-try-it__" + name);
-  // Material's search adds ?h=<query> to highlight the words searched for.
-  const IGNORED_PARAMETERS = ["h"];
   let data = null;
 
   // --- the data asset: nodes are hash-consed; a number inside a list or
@@ -81,39 +77,26 @@
 
   function readAddress() {
     const values = defaults();
-    const problems = [];
-    const seen = new Set();
-    for (const [name, value] of new URLSearchParams(window.location.search)) {
-      if (IGNORED_PARAMETERS.includes(name)) {
-        continue;
-      }
+    const { pairs, problems } = parameters();
+    for (const [name, value] of pairs) {
       const field = data.fields.find((candidate) => candidate.name === name);
       if (!field) {
         const names = data.fields.map((known) => known.name).join(", ");
         problems.push('"' + name + '" is not a finding (the findings are ' + names + ")");
-      } else if (seen.has(name)) {
-        problems.push('"' + name + '" is given more than once');
       } else if (!field.choices.some((choice) => choice.value === value)) {
-        const wire = field.choices.map((choice) => choice.value).join(", ");
-        problems.push(name + '="' + value + '" is not one of ' + wire);
+        const known = field.choices.map((choice) => choice.value).join(", ");
+        problems.push(name + '="' + value + '" is not one of ' + known);
       } else {
         values[name] = value;
       }
-      seen.add(name);
     }
     return { values: values, problems: problems };
   }
 
-  function writeAddress(values) {
-    const parameters = new URLSearchParams();
-    for (const field of data.fields) {
-      if (values[field.name] !== field.default) {
-        parameters.set(field.name, values[field.name]);
-      }
-    }
-    const query = parameters.toString();
-    const address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    window.history.replaceState(null, "", address);
+  function address(values) {
+    return data.fields
+      .filter((field) => values[field.name] !== field.default)
+      .map((field) => [field.name, values[field.name]]);
   }
 
   function findingsDocument(values) {
@@ -121,17 +104,6 @@
   }
 
   // --- the result ---
-
-  function element(tag, className, text) {
-    const made = document.createElement(tag);
-    if (className) {
-      made.className = "imnm-try-it__" + className;
-    }
-    if (text !== undefined) {
-      made.textContent = text;
-    }
-    return made;
-  }
 
   function sources(referenceIds) {
     const paragraph = element("span", "sources");
@@ -147,16 +119,6 @@
       paragraph.append(position ? ", " : "", link);
     });
     return paragraph;
-  }
-
-  function fill(list, items) {
-    list.replaceChildren();
-    for (const item of items) {
-      list.append(item);
-    }
-    if (items.length === 0) {
-      list.append(element("li", "none", "None."));
-    }
   }
 
   function show(values) {
@@ -187,10 +149,7 @@
         return item;
       })
     );
-    fill(
-      part("next-steps"),
-      classification.next_steps.map((step) => element("li", "next-step", step))
-    );
+    lines(part("next-steps"), classification.next_steps, "next-step");
     fill(
       part("notes"),
       classification.notes.map((note) => {
@@ -214,73 +173,27 @@
     if (classification.disclaimer) {
       part("disclaimer").textContent = classification.disclaimer;
     }
-    part("json").textContent = findingsDocument(values);
-    result.hidden = false;
   }
 
   // --- events ---
 
-  function showProblem(text) {
-    problem.textContent = text;
-    problem.hidden = false;
-  }
-
-  function update() {
-    problem.hidden = true;
-    problem.textContent = "";
-    copied.textContent = "";
-    const values = readForm();
-    writeAddress(values);
-    show(values);
-  }
-
-  async function copy(text, what) {
-    try {
-      await navigator.clipboard.writeText(text);
-      copied.textContent = "Copied " + what + ".";
-    } catch (error) {
-      copied.textContent = "Could not copy " + what + " here: select it and copy it by hand.";
-    }
-  }
-
-  function start(asset) {
-    data = asset;
-    form.addEventListener("submit", (event) => event.preventDefault());
-    form.addEventListener("change", update);
-    root.querySelector('[data-action="clear"]').addEventListener("click", () => {
+  wire({
+    root: root,
+    what: "classifier's data",
+    start(asset) {
+      data = asset;
+      const read = readAddress();
+      setForm(read.problems.length ? defaults() : read.values);
+      return read.problems;
+    },
+    update() {
+      const values = readForm();
+      writeAddress(address(values));
+      show(values);
+      return findingsDocument(values);
+    },
+    clear() {
       setForm(defaults());
-      update();
-    });
-    root.querySelector('[data-action="copy-link"]').addEventListener("click", () => {
-      copy(window.location.href, "the link");
-    });
-    root.querySelector('[data-action="copy-json"]').addEventListener("click", () => {
-      copy(findingsDocument(readForm()), "the findings as JSON");
-    });
-    const address = readAddress();
-    if (address.problems.length) {
-      setForm(defaults());
-      result.hidden = true;
-      showProblem(
-        "This link's findings could not be read, so no result is shown: " +
-          address.problems.join("; ") +
-          ". The form is empty; choose the findings again."
-      );
-    } else {
-      setForm(address.values);
-      show(address.values);
-    }
-  }
-
-  fetch(root.dataset.asset)
-    .then((response) => {
-      if (!response.ok) {
-        throw new Error("HTTP " + response.status);
-      }
-      return response.json();
-    })
-    .then(start)
-    .catch((error) => {
-      showProblem("The classifier's data could not be loaded (" + error.message + ").");
-    });
+    },
+  });
 })();

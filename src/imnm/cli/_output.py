@@ -11,6 +11,7 @@ through.  ``None`` becomes an empty CSV cell and a JSON ``null``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Protocol
@@ -53,10 +54,49 @@ class Format:
 
 
 class _CsvWriter:
+    """CSV, exactly as :func:`csv.writer` writes it, with the repeating part of rows encoded once.
+
+    A row's cells after the first :data:`_OWN` (``line`` and ``id`` in ``imnm
+    batch``) are the result cells, which repeat from row to row and include the
+    long ``disclaimer``: their CSV text is made once per distinct tuple (at most
+    :data:`_MOST_TAILS` of them kept) and reused.  Each part is encoded by the
+    csv module itself, inside a row, so the text is the same as one
+    ``writerow`` of the whole row (a test checks it on arbitrary rows).
+    """
+
+    _OWN = 2
+    _MOST_TAILS = 1 << 16
+
     def __init__(self, stream: IO[str], columns: tuple[str, ...]) -> None:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(columns)
-        self.write = writer.writerow
+        csv.writer(stream, lineterminator="\n").writerow(columns)
+        self._stream = stream
+        self._buffer = io.StringIO()
+        # The line terminator decides what is quoted: it must be the real one.
+        self._encoder = csv.writer(self._buffer, lineterminator="\n")
+        self._tails: dict[tuple[object, ...], str] = {}
+
+    def _encode(self, cells: Sequence[object]) -> str:
+        """*cells* as one CSV line, without its line terminator."""
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._encoder.writerow(cells)
+        return buffer.getvalue()[:-1]
+
+    def write(self, row: Row) -> None:
+        tail = tuple(row[self._OWN :])
+        if not tail:
+            self._stream.write(self._encode(row) + "\n")
+            return
+        text = self._tails.get(tail)
+        if text is None:
+            # After an empty first cell, as inside a row: a lone "" would be quoted.
+            text = self._encode(("", *tail))
+            if len(self._tails) < self._MOST_TAILS:
+                self._tails[tail] = text
+        # Before an empty last cell, as inside a row; the cell itself is dropped.
+        head = self._encode((*row[: self._OWN], ""))[:-1]
+        self._stream.write(head + text + "\n")
 
     def close(self) -> None:
         pass
