@@ -493,6 +493,11 @@ def test_a_malformed_link_shows_a_message_and_an_empty_form(
     try_it_pages.shows_no_result(page, named)
     problem = page.locator(".imnm-try-it__problem")
     assert page.locator('input[name="age_at_onset"]').input_value() == ""
+    # Each item's weight (without biopsy data) still shows beside it.
+    for item in ITEMS:
+        weight = page.locator(f'.imnm-try-it__weight[data-item="{item.id}"]').inner_text()
+        tenths = item.weight(with_biopsy=False)
+        assert weight == ("" if tenths is None else f"(+{tenths})")
     for name, value in _radios(IIMFindings()):
         assert page.locator(f'input[name="{name}"]:checked').get_attribute("value") == value
     # The reader starts again: the message goes, a result for what they chose comes.

@@ -364,7 +364,10 @@
       data = asset;
       rules = asset.rules;
       const read = readAddress();
-      setForm(read.problems.length ? defaults() : read.state);
+      const state = read.problems.length ? defaults() : read.state;
+      setForm(state);
+      // The weights show even when the link could not be read (no update follows then).
+      showWeights(columnOf(state.values[data.biopsy.name] !== data.biopsy.default));
       return read.problems;
     },
     update(showProblem) {
