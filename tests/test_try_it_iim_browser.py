@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import strategies
@@ -35,6 +35,7 @@ from imnm.iim import (
     ITEMS,
     BiopsyFeatures,
     IIMAssessment,
+    IIMCategory,
     IIMFindings,
     ItemGroup,
     assess,
@@ -322,8 +323,26 @@ def test_page_shows_assess_answer_for_random_findings(site_url: str, tab: Tab) -
     _check_page_shows(page, IIMFindings())
     seen: set[IIMFindings] = set()
 
+    # Every category among the examples, whatever the random draw: a possible and a probable
+    # one given outright (the others come often).
+    absent: dict[str, Any] = {
+        name: Serology.NEGATIVE if name == "anti_jo1" else Presence.ABSENT for name in CLINICAL
+    }
+    possible = IIMFindings(age_at_onset=45, **{**absent, "gottron_sign": Presence.PRESENT})
+    probable = IIMFindings(
+        age_at_onset=45,
+        **{
+            **absent,
+            "proximal_upper_weakness": Presence.PRESENT,
+            "heliotrope_rash": Presence.PRESENT,
+            "elevated_muscle_enzymes": Presence.PRESENT,
+        },
+    )
+
     @settings(max_examples=260, deadline=None, derandomize=True, database=None)
     @given(findings=strategies.iim_findings, how=st.sampled_from(["mouse"] + 9 * ["tap"]))
+    @example(findings=possible, how="tap")
+    @example(findings=probable, how="mouse")
     def shows(findings: IIMFindings, how: str) -> None:
         if how == "mouse":
             _click(page, findings)
@@ -334,6 +353,10 @@ def test_page_shows_assess_answer_for_random_findings(site_url: str, tab: Tab) -
 
     shows()
     assert len(seen) >= 200
+    assert {assess(possible).category, assess(probable).category} == {
+        IIMCategory.POSSIBLE,
+        IIMCategory.PROBABLE,
+    }
     assert len({assess(findings).category for findings in seen}) >= 4  # varied results
     assert tab.problems == []
 
