@@ -908,6 +908,7 @@ _DUCKDB = """
 import os, sys, time, duckdb
 from imnm import sql
 connection = duckdb.connect(config={"threads": os.cpu_count()})
+connection.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 relation = sql.classify_duckdb(connection, f"read_parquet('{sys.argv[1]}')")
 middle = time.perf_counter()
@@ -987,7 +988,7 @@ def bench_cohorts(sizes: Sizes) -> Iterator[Row]:
         duck_s, duck_mb, out = _timed_command(
             [*python, _DUCKDB, str(parquet), str(folder / "d.parquet"), written], env
         )
-        setup_s, query_s = map(float, out.split())
+        setup_s, query_s = map(float, out.split()[-2:])
         batch_s, batch_mb, _ = _timed_command(
             [script, "batch", str(parquet), str(folder / "b.parquet")], env
         )
