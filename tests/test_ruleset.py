@@ -36,7 +36,7 @@ from imnm.ruleset import (
 # say so in the CHANGELOG, since it changes medical content.
 RELEASED_DIGESTS = {
     ("enmc-2016", 2): "a8e18cb32598a4f6f94ebbceae3228290559be4f17ec8c646a41cb50d7c429d8",
-    ("eular-acr-2017", 1): "186e0ad27e72c9df35cf8a79aaa36b42d9eefd5a7940b58e9b270e1200bb5af3",
+    ("eular-acr-2017", 1): "1418f630d61dd4466ef8231fc8e6e6223bf8e09408d66574dd210b12c73b1d0d",
 }
 # SHA-256 of the words of imnm.ruleset.DISCLAIMER.  Stored results of a current rule
 # set are re-derived with them on reading, so new words need a new version of every
@@ -78,6 +78,17 @@ def test_the_digest_changes_with_any_table(monkeypatch: pytest.MonkeyPatch) -> N
     reworded = attrs.evolve(criteria.REQUIREMENTS[0], next_step="Something else.")
     monkeypatch.setattr(criteria, "REQUIREMENTS", (reworded, *criteria.REQUIREMENTS[1:]))
     assert tables_digest() != before
+
+
+def test_the_eular_acr_digest_covers_the_words_of_its_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from imnm import iim
+
+    before = tables_digest(IIM_RULESET.id)
+    phrases = {**iim._OUTCOME_PHRASES, iim.IIMCategory.NOT_IIM: "other words"}
+    monkeypatch.setattr(iim, "_OUTCOME_PHRASES", phrases)
+    assert tables_digest(IIM_RULESET.id) != before
 
 
 def test_every_result_names_the_current_rule_set() -> None:

@@ -110,7 +110,7 @@ RULESET_V1 = RuleSet(id="enmc-2016", version=1)
 IIM_RULESET = RuleSet(
     id="eular-acr-2017",
     version=1,
-    digest="186e0ad27e72c9df35cf8a79aaa36b42d9eefd5a7940b58e9b270e1200bb5af3",
+    digest="1418f630d61dd4466ef8231fc8e6e6223bf8e09408d66574dd210b12c73b1d0d",
 )
 """This release's EULAR/ACR 2017 rule set; :func:`imnm.iim.assess` stamps it on every result.
 
@@ -140,16 +140,28 @@ def tables_digest(ruleset_id: str = RULESET.id) -> str:
     """
     module_name, names = _TABLES[ruleset_id]
     module = importlib.import_module(f"{__package__}.{module_name}")
-    tables = {name.lower(): getattr(module, name) for name in names}
+    tables = {name.lower().lstrip("_"): getattr(module, name) for name in names}
     text = json.dumps(_canonical(tables), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # The rule tables of each rule set: (module of imnm, its tables), each keyed in
-# the digest by its name in lower case.
+# the digest by its name in lower case (without a leading underscore).
 _TABLES: Mapping[str, tuple[str, tuple[str, ...]]] = {
     RULESET.id: ("criteria", ("ANTIBODIES", "SEROLOGY_RULES", "REQUIREMENTS", "NOTE_RULES")),
-    IIM_RULESET.id: ("iim", ("ITEMS", "CUTOFFS", "CALCULATOR_RULE", "NOTES", "AGE_LIMIT")),
+    IIM_RULESET.id: (
+        "iim",
+        # The words of its categories and next steps are part of every stored result.
+        (
+            "ITEMS",
+            "CUTOFFS",
+            "CALCULATOR_RULE",
+            "NOTES",
+            "AGE_LIMIT",
+            "_PHRASES",
+            "_OUTCOME_PHRASES",
+        ),
+    ),
 }
 
 
@@ -166,7 +178,7 @@ def _canonical(value: object) -> object:
         fields = attrs.asdict(cast(Any, value), recurse=False)
         return {name: _canonical(item) for name, item in fields.items()}
     if isinstance(value, Mapping):
-        return {str(key): _canonical(item) for key, item in value.items()}
+        return {_key(key): _canonical(item) for key, item in value.items()}
     if isinstance(value, (frozenset, set)):
         return sorted((_canonical(item) for item in value), key=json.dumps)
     if isinstance(value, (tuple, list)):
@@ -174,3 +186,8 @@ def _canonical(value: object) -> object:
     if isinstance(value, range):
         return [value.start, value.stop, value.step]
     raise TypeError(f"no canonical form for {type(value).__name__}: {value!r}")
+
+
+def _key(key: object) -> str:
+    """A mapping's key in canonical JSON: an enum member by its value."""
+    return str(key.value) if isinstance(key, enum.Enum) else str(key)
