@@ -110,7 +110,7 @@ RULESET_V1 = RuleSet(id="enmc-2016", version=1)
 IIM_RULESET = RuleSet(
     id="eular-acr-2017",
     version=1,
-    digest="1418f630d61dd4466ef8231fc8e6e6223bf8e09408d66574dd210b12c73b1d0d",
+    digest="ac9bbb0eb73ecb49f7a8f89296f42f820b32587c29d1f164c9c01968ed1ecae3",
 )
 """This release's EULAR/ACR 2017 rule set; :func:`imnm.iim.assess` stamps it on every result.
 
@@ -153,13 +153,9 @@ _TABLES: Mapping[str, tuple[str, tuple[str, ...]]] = {
         "iim",
         # The words of its categories and next steps are part of every stored result.
         (
-            "ITEMS",
-            "CUTOFFS",
-            "CALCULATOR_RULE",
-            "NOTES",
-            "AGE_LIMIT",
-            "_PHRASES",
-            "_OUTCOME_PHRASES",
+            *("ITEMS", "CUTOFFS", "CALCULATOR_RULE", "NOTES", "AGE_LIMIT"),
+            *("_PHRASES", "_OUTCOME_PHRASES", "_ORDER", "_KNOWN_VALUES"),
+            *("_STEP", "_BRANCH", "_BRANCH_SEPARATOR", "_RANGE", "_ALTERNATIVE_SEPARATOR"),
         ),
     ),
 }
@@ -189,5 +185,7 @@ def _canonical(value: object) -> object:
 
 
 def _key(key: object) -> str:
-    """A mapping's key in canonical JSON: an enum member by its value."""
-    return str(key.value) if isinstance(key, enum.Enum) else str(key)
+    """A mapping's key in canonical JSON: an enum member by its value, a class by its name."""
+    if isinstance(key, enum.Enum):
+        return str(key.value)
+    return key.__qualname__ if isinstance(key, type) else str(key)
