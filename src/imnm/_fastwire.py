@@ -62,7 +62,8 @@ class _Entry:
         body: The document without its envelope, as dicts.
         numbers: Where the document holds a number or a boolean, which ``==``
             cannot tell apart (``1 == 1.0 == True``): paths into :attr:`pairs`.
-        body_numbers: Whether :attr:`body` holds a number or a boolean.
+        body_numbers: The keys of :attr:`body` whose values hold a number or a
+            boolean (a classification's rule set version).
         document: The whole document, if it is flat (holds no array or object),
             to be copied by ``dict.copy``; else ``None``.
     """
@@ -72,7 +73,7 @@ class _Entry:
     pairs: tuple[Any, ...]
     body: Document
     numbers: tuple[tuple[int, ...], ...]
-    body_numbers: bool
+    body_numbers: frozenset[str]
     document: Document | None
 
 
@@ -128,6 +129,8 @@ def _written_defaults(cls: type) -> Document:
             defaults[field.name] = []
         elif field.default is None or isinstance(field.default, str):
             defaults[field.name] = field.default
+        elif attrs.has(type(field.default)):  # a flat value object, e.g. the rule set
+            defaults[field.name] = attrs.asdict(field.default)
     return defaults
 
 
@@ -267,12 +270,20 @@ class FastWire:
         if len(findings_body) != len(_FINDINGS_FIELDS):  # read above: defaults left out
             body = {**body, _FINDINGS_FIELD: canonical[_FINDINGS_FIELD]}
         # No JSON value but a string, null, array or object equals one of
-        # those, so == is exact on parsed JSON without numbers.  Otherwise the
-        # types are checked too: an object of another type may claim equality.
-        if entry.body_numbers:
-            same = _same(canonical, body)
+        # those, so == is exact on parsed JSON without numbers.  Where the
+        # canonical body holds numbers (1 == 1.0 == True), or the body was not
+        # parsed (an object of another type may claim equality), the types are
+        # checked too, key by key, only where they can differ.
+        if body != canonical:
+            return None
+        numbered = entry.body_numbers
+        if parsed:
+            same = all(_same(canonical[key], body[key]) for key in numbered)
         else:
-            same = body == canonical and (parsed or _plain(body))
+            same = all(
+                _same(canonical[key], value) if key in numbered else _plain(value)
+                for key, value in body.items()
+            )
         return entry.instance if same else None
 
     def _open(self, document: object, cls: type) -> Document:
@@ -353,7 +364,7 @@ class FastWire:
             pairs=pairs,
             body=body,
             numbers=tuple(_number_paths(pairs, ())),
-            body_numbers=_has_numbers(body),
+            body_numbers=frozenset(key for key, value in body.items() if _has_numbers(value)),
             document=document if flat else None,
         )
         kept = self._entries[cls].setdefault(findings, entry)

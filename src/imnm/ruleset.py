@@ -23,7 +23,6 @@ result carries it (``disclaimer``), and so do its documents and exports.
 from __future__ import annotations
 
 import enum
-import hashlib
 import importlib
 import json
 import re
@@ -138,6 +137,8 @@ def tables_digest(ruleset_id: str = RULESET.id) -> str:
     Raises:
         KeyError: No rule set has that id.
     """
+    import hashlib  # only the tests and tools ask: not paid at import
+
     module_name, names = _TABLES[ruleset_id]
     module = importlib.import_module(f"{__package__}.{module_name}")
     tables = {name.lower().lstrip("_"): getattr(module, name) for name in names}
