@@ -341,6 +341,9 @@ def _rederived(loaded: T) -> T:
     return loaded
 
 
+_Result = TypeVar("_Result", Classification, iim.IIMAssessment)
+
+
 def _derive(result: _Result) -> _Result:
     """What the current rule set gives for *result*'s findings; *result* if it is historical."""
     current = CURRENT.get(result.ruleset.id)
@@ -349,9 +352,6 @@ def _derive(result: _Result) -> _Result:
     if isinstance(result, Classification):
         return classify(result.findings)
     return iim.assess(result.findings)
-
-
-_Result = TypeVar("_Result", Classification, iim.IIMAssessment)
 
 
 def _checked(loaded: T, wanted: T, label: str) -> T:
