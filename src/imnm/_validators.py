@@ -8,6 +8,7 @@ attribute but not our error family; these keep every construction error inside
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -189,5 +190,19 @@ def check_all(instance: object) -> None:
         if field.validator is not None:
             field.validator(instance, field, value)
         for item in value if isinstance(value, (tuple, frozenset)) else (value,):
-            if attrs.has(type(item)):
+            if _is_attrs_instance(item):
                 check_all(item)
+
+
+@functools.lru_cache(maxsize=64)
+def _is_attrs_class(cls: type) -> bool:
+    # Cached: attrs.has() costs microseconds on an enum class (its metaclass's
+    # __getattr__ runs for the missing attribute), and check_all asks per value.
+    return attrs.has(cls)
+
+
+def _is_attrs_instance(item: object) -> bool:
+    try:
+        return _is_attrs_class(type(item))
+    except TypeError:  # a class that does not hash (its metaclass says so)
+        return attrs.has(type(item))

@@ -195,8 +195,11 @@ def decision_table() -> Iterator[tuple[str | None, ...]]:
     Yields:
         One row of :data:`TABLE_COLUMNS` per combination, as wire values.
     """
-    for result in classifications():
-        yield (*wire_values(result.findings), *result_cells(result))
+    # The wire values come in the same order as the combinations (each field's
+    # in the order of its enum), without reading them back from each result.
+    combinations = itertools.product(*(column.values for column in COLUMNS))
+    for cells, result in zip(combinations, classifications(), strict=True):
+        yield (*cells, *result_cells(result))
 
 
 def to_arrow() -> pyarrow.Table:
