@@ -86,7 +86,8 @@ def test_invalid_payload_lists_every_problem_in_its_message() -> None:
 def test_importing_imnm_does_not_import_optional_or_heavy_modules() -> None:
     optional = ("cattrs", "click", "rich", "imnm.cli", "imnm.serialize", "imnm.interop")
     # importlib.metadata costs more to import than imnm: only __version__ reads it.
-    heavy = ("importlib.metadata",)
+    # json and pickle (about 5 ms together) serve only error messages and pickled errors.
+    heavy = ("importlib.metadata", "json", "pickle")
     code = f"import sys, imnm; print(sorted(m for m in {optional + heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -9,7 +9,6 @@ object's error.
 
 from __future__ import annotations
 
-import json
 import reprlib
 from typing import Final
 
@@ -57,6 +56,8 @@ def shown(value: object) -> str:
     JSON scalars are shown as JSON (strings cut short); anything else by what
     it is ("an array", "an object", ...), so it is never walked.
     """
+    import json  # imported here: only a message about a document needs it, not `import imnm`
+
     kind = type(value)
     if value is None or kind is bool:
         return json.dumps(value)

@@ -15,7 +15,6 @@ problems.
 
 from __future__ import annotations
 
-import pickle
 from typing import Any, ClassVar
 
 from ._shown import bounded_repr
@@ -53,6 +52,8 @@ def _picklable(value: Any) -> Any:
         return tuple(_picklable(item) for item in value)
     if isinstance(value, dict):
         return {key: _picklable(item) for key, item in value.items()}
+    import pickle  # imported here: only pickling an error gets here, and pickle is loaded then
+
     try:
         pickle.dumps(value)
     except Exception:

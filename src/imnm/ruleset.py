@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import enum
 import importlib
-import json
 import re
 import types
 from collections.abc import Mapping
@@ -138,6 +137,7 @@ def tables_digest(ruleset_id: str = RULESET.id) -> str:
         KeyError: No rule set has that id.
     """
     import hashlib  # only the tests and tools ask: not paid at import
+    import json
 
     module_name, names = _TABLES[ruleset_id]
     module = importlib.import_module(f"{__package__}.{module_name}")
@@ -163,6 +163,8 @@ _TABLES: Mapping[str, tuple[str, tuple[str, ...]]] = {
 
 
 def _canonical(value: object) -> object:
+    import json
+
     from .model import Autoantibody, Reference, Subtype
 
     if value is None or isinstance(value, (str, int)):
