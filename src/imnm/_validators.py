@@ -203,6 +203,7 @@ def _is_attrs_class(cls: type) -> bool:
 
 def _is_attrs_instance(item: object) -> bool:
     try:
-        return _is_attrs_class(type(item))
-    except TypeError:  # a class that does not hash (its metaclass says so)
+        # (mypy: a class may not hash, if its metaclass says so: that is the except.)
+        return _is_attrs_class(type(item))  # type: ignore[arg-type]
+    except TypeError:
         return attrs.has(type(item))

@@ -43,7 +43,12 @@ def _serology() -> Serology:
     return v.enum_field(Serology.NOT_TESTED)
 
 
-def _presence() -> Presence:
+def presence_field() -> Presence:
+    """An attrs field holding a :class:`Presence`, unknown when not given.
+
+    For the findings models of every criteria set (:class:`Findings` here,
+    those of :mod:`imnm.iim`).
+    """
     return v.enum_field(Presence.UNKNOWN)
 
 
@@ -67,10 +72,10 @@ class Findings:
     anti_srp: Serology = _serology()
     anti_hmgcr: Serology = _serology()
     other_msa: Serology = _serology()
-    elevated_ck: Presence = _presence()
-    proximal_weakness: Presence = _presence()
-    statin_exposure: Presence = _presence()
-    extramuscular_features: Presence = _presence()
+    elevated_ck: Presence = presence_field()
+    proximal_weakness: Presence = presence_field()
+    statin_exposure: Presence = presence_field()
+    extramuscular_features: Presence = presence_field()
     muscle_biopsy: Biopsy = attrs.field(default=Biopsy.NOT_DONE, validator=v.member_of(Biopsy))
 
 

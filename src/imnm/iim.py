@@ -67,7 +67,7 @@ import attrs
 from . import _validators as v
 from ._lookup import by_id
 from .errors import InvalidFindings, InvalidValue
-from .findings import Presence, Serology
+from .findings import Presence, Serology, presence_field
 from .model import OntologyTerm, Reference
 from .ruleset import DISCLAIMER, IIM_RULESET, RuleSet
 
@@ -136,10 +136,6 @@ AGE_LIMIT = 130
 # --- Findings ----------------------------------------------------------------------
 
 
-def _presence() -> Presence:
-    return v.enum_field(Presence.UNKNOWN)
-
-
 @attrs.frozen(kw_only=True)
 class BiopsyFeatures:
     """What a muscle biopsy shows, item by item; every field defaults to unknown.
@@ -153,10 +149,10 @@ class BiopsyFeatures:
         rimmed_vacuoles: Rimmed vacuoles.
     """
 
-    endomysial_infiltrate: Presence = _presence()
-    perimysial_infiltrate: Presence = _presence()
-    perifascicular_atrophy: Presence = _presence()
-    rimmed_vacuoles: Presence = _presence()
+    endomysial_infiltrate: Presence = presence_field()
+    perimysial_infiltrate: Presence = presence_field()
+    perifascicular_atrophy: Presence = presence_field()
+    rimmed_vacuoles: Presence = presence_field()
 
 
 def _age(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -197,15 +193,15 @@ class IIMFindings:
     """
 
     age_at_onset: int | None = attrs.field(default=None, validator=attrs.validators.optional(_age))
-    proximal_upper_weakness: Presence = _presence()
-    proximal_lower_weakness: Presence = _presence()
-    neck_flexors_weaker: Presence = _presence()
-    legs_proximal_weaker: Presence = _presence()
-    heliotrope_rash: Presence = _presence()
-    gottron_papules: Presence = _presence()
-    gottron_sign: Presence = _presence()
-    dysphagia: Presence = _presence()
-    elevated_muscle_enzymes: Presence = _presence()
+    proximal_upper_weakness: Presence = presence_field()
+    proximal_lower_weakness: Presence = presence_field()
+    neck_flexors_weaker: Presence = presence_field()
+    legs_proximal_weaker: Presence = presence_field()
+    heliotrope_rash: Presence = presence_field()
+    gottron_papules: Presence = presence_field()
+    gottron_sign: Presence = presence_field()
+    dysphagia: Presence = presence_field()
+    elevated_muscle_enzymes: Presence = presence_field()
     anti_jo1: Serology = v.enum_field(Serology.NOT_TESTED)
     biopsy: BiopsyFeatures | None = attrs.field(
         default=None,
