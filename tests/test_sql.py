@@ -107,6 +107,26 @@ def test_duckdb_flags_bad_rows_keeps_every_row_and_reads_a_parquet_cohort_in_one
     check(messy_cohort, sql.classify_duckdb(connection, f"read_parquet('{path}')").fetchall())
 
 
+@pytest.mark.parametrize("names", [("ANTI_SRP", "Anti_Hmgcr"), ("anti_SRP", "ANTI_HMGCR")])
+def test_duckdb_reads_findings_columns_whatever_the_case_of_their_names(
+    names: tuple[str, str], tmp_path: Path
+) -> None:
+    # As imnm batch reads a header (case does not matter), and as DuckDB resolves
+    # c.anti_srp: an upper-case column (a SAS or Oracle export) is never lost.
+    path = tmp_path / "cohort.parquet"
+    pq.write_table(arrow([(1, "a", "positive", "negative")], names), path)
+    connection = duckdb.connect()
+    (row,) = sql.classify_duckdb(connection, f"read_parquet('{path}')").fetchall()
+    assert tuple(row[-WIDTH:]) == expected(["positive", "negative", *([None] * 6)])
+    assert row[-WIDTH] == "anti-srp"
+
+
+def test_a_column_name_outside_ascii_is_not_folded_into_a_findings_column() -> None:
+    # The Kelvin sign lowers to "k" in Python; no engine reads it as "elevated_ck".
+    query = sql.classify_query("cohort", "duckdb", columns=["id", "elevated_c\u212a"])
+    assert "c.elevated_ck" not in query
+
+
 def test_duckdb_reads_a_missing_findings_column_as_unknown(
     messy_cohort: Sequence[Sequence[object]],
 ) -> None:
@@ -207,6 +227,16 @@ def test_spark_reads_a_missing_findings_column_as_unknown(spark: Any) -> None:
     )
     (row,) = sql.classify_spark(frame).collect()
     assert tuple(row)[-WIDTH:] == expected(["negative", "negative", *([None] * 6)])
+
+
+def test_spark_reads_findings_columns_whatever_the_case_of_their_names(spark: Any) -> None:
+    frame = spark.createDataFrame(
+        [(1, "a", "positive", "negative")],
+        "row long, id string, ANTI_SRP string, Anti_Hmgcr string",
+    )
+    (row,) = sql.classify_spark(frame).collect()
+    assert tuple(row)[-WIDTH:] == expected(["positive", "negative", *([None] * 6)])
+    assert tuple(row)[-WIDTH] == "anti-srp"
 
 
 def test_spark_parses_the_printed_script(

@@ -310,15 +310,19 @@ def classify_query(
             or e.g. ``read_parquet('cohort.parquet')`` in DuckDB.
         dialect: One of :data:`DIALECTS`.
         table: The name of the decision table.
-        columns: The findings columns that *source* has (other columns are
-            ignored); a findings column it lacks is read as unknown, as in
-            ``imnm batch``.  Default: all of them.
+        columns: The names of *source*'s columns (other than findings columns,
+            they are ignored); a findings column it lacks is read as unknown, as
+            in ``imnm batch``.  A name matches a findings column whatever the
+            case of its ASCII letters, as both engines resolve names (and as
+            ``imnm batch`` reads a header): ``ANTI_SRP`` is ``anti_srp``.
+            Default: all of them.
 
     Raises:
         ValueError: *dialect* is none of :data:`DIALECTS`.
     """
     syntax = _syntax(dialect)
-    present = [c for c in COLUMNS if columns is None or c.name in columns]
+    names = None if columns is None else {_engine_name(name) for name in columns}
+    present = [c for c in COLUMNS if names is None or c.name in names]
 
     positions = {
         column.name: syntax.position(column, f"c.{column.name}")
@@ -338,6 +342,12 @@ def classify_query(
         f"LEFT JOIN {table} AS t\n"
         f"  ON t.{_KEY} = {_key(list(positions.values()))}"
     )
+
+
+def _engine_name(name: str) -> str:
+    # DuckDB and Spark (by default) resolve a column name whatever the case of
+    # its ASCII letters: `c.anti_srp` reads a column named ANTI_SRP.
+    return name.lower() if name.isascii() else name
 
 
 def script(dialect: str, source: str = "cohort") -> str:
