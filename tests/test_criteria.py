@@ -223,7 +223,8 @@ def test_a_new_antibody_is_named_in_the_explanation() -> None:
 
     table = _with_anti_xyz()
     findings = _xyz_findings((Serology.NEGATIVE,) * (len(table) - 1) + (Serology.POSITIVE,))
-    assert _serology_detail(findings, table) == (
+    results = tuple(getattr(findings, antibody.field) for antibody in table)
+    assert _serology_detail(results, table) == (
         "anti-SRP negative; anti-HMGCR negative; other myositis-specific autoantibodies "
         "negative; anti-XYZ positive."
     )

@@ -13,8 +13,9 @@ that race compute equal values.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -220,15 +221,10 @@ def classify_many(findings: Iterable[Findings]) -> Iterator[Classification]:
 
 
 def _evaluate(findings: Findings) -> Classification:
-    serology = _first_serology_rule(findings)
+    number, serology = _first_serology_rule(findings)
     subtype = serology.subtype
-    explanation = [
-        RuleResult(
-            criterion=serology.criterion,
-            outcome=serology.outcome,
-            detail=_serology_detail(findings),
-        )
-    ]
+    antibodies = tuple(getattr(findings, antibody.field) for antibody in ANTIBODIES)
+    explanation = [_serology_result(number, antibodies)]
     next_steps = [
         antibody.next_step_if_untested
         for antibody in ANTIBODIES
@@ -236,19 +232,12 @@ def _evaluate(findings: Findings) -> Classification:
     ]
     if serology.next_step is not None:
         next_steps.append(serology.next_step)
-    for requirement in REQUIREMENTS:
+    for number, requirement in enumerate(REQUIREMENTS):
         if not requirement.applies_to(subtype):
             continue
-        outcome = requirement.evaluate(findings)
-        value = getattr(findings, requirement.field)
-        explanation.append(
-            RuleResult(
-                criterion=requirement.criterion,
-                outcome=outcome,
-                detail=f"{requirement.finding}: {_words(value)}.",
-            )
-        )
-        if outcome is Outcome.UNKNOWN:
+        result = _requirement_result(number, getattr(findings, requirement.field))
+        explanation.append(result)
+        if result.outcome is Outcome.UNKNOWN:
             next_steps.append(requirement.next_step)
     if subtype is not None:
         next_steps += [
@@ -272,17 +261,47 @@ def _evaluate(findings: Findings) -> Classification:
     )
 
 
-def _first_serology_rule(findings: Findings) -> SerologyRule:
-    for rule in SEROLOGY_RULES:
+def _first_serology_rule(findings: Findings) -> tuple[int, SerologyRule]:
+    """The first serology rule that fires for *findings*, and its place in the table."""
+    for number, rule in enumerate(SEROLOGY_RULES):
         if rule.matches(findings):
-            return rule
+            return number, rule
     # The rules cover every valid findings (a test checks all 6,561).
     raise InvalidFindings(f"no serology rule matches {bounded_repr(findings)}")  # pragma: no cover
 
 
-def _serology_detail(findings: Findings, antibodies: tuple[Antibody, ...] = ANTIBODIES) -> str:
-    results = (f"{a.name} {_words(getattr(findings, a.field))}" for a in antibodies)
-    return "; ".join(results) + "."
+# A rule's result depends only on the rule and the values it reads: each one is
+# made once (results are immutable, so classifications share them).  At most
+# (serology rules x 27 antibody results) and (requirements x 3 values) entries.
+@functools.cache
+def _serology_result(number: int, results: tuple[Serology, ...]) -> RuleResult:
+    """The result of serology rule *number*, given the :data:`ANTIBODIES` results in order."""
+    rule = SEROLOGY_RULES[number]
+    return RuleResult(
+        criterion=rule.criterion, outcome=rule.outcome, detail=_serology_detail(results)
+    )
+
+
+@functools.cache
+def _requirement_result(number: int, value: enum.Enum) -> RuleResult:
+    """The result of requirement *number* when its field holds *value*."""
+    requirement = REQUIREMENTS[number]
+    # The requirement reads one field: findings that hold *value* there fare as any do.
+    known: dict[str, Any] = {requirement.field: value}
+    alone = Findings(**known)
+    return RuleResult(
+        criterion=requirement.criterion,
+        outcome=requirement.evaluate(alone),
+        detail=f"{requirement.finding}: {_words(value)}.",
+    )
+
+
+def _serology_detail(
+    results: tuple[Serology, ...], antibodies: tuple[Antibody, ...] = ANTIBODIES
+) -> str:
+    """The antibody results in words, in the order of *antibodies*."""
+    words = (f"{a.name} {_words(result)}" for a, result in zip(antibodies, results, strict=True))
+    return "; ".join(words) + "."
 
 
 def _words(value: enum.Enum) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import types
+from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
@@ -31,6 +33,12 @@ class Field:
 
     name: str
     default: enum.Enum
+    # The members by wire value, for parse: one dictionary look-up.
+    _members: Mapping[str, enum.Enum] = attrs.field(init=False, repr=False, eq=False)
+
+    @_members.default
+    def _members_by_value(self) -> Mapping[str, enum.Enum]:
+        return types.MappingProxyType({str(m.value): m for m in type(self.default)})
 
     @property
     def enum_type(self) -> type[enum.Enum]:
@@ -57,11 +65,11 @@ class Field:
             InvalidValue: *text* is none of the field's wire values; the reason
                 lists them and names the nearest.
         """
-        try:
-            return self.enum_type(fold(text))
-        except ValueError:
+        member = self._members.get(fold(text))
+        if member is None:
             reason = f"must be {expected(text, self.values)}"
-            raise InvalidValue(self.name, text, reason) from None
+            raise InvalidValue(self.name, text, reason)
+        return member
 
 
 #: The fields of :class:`imnm.Findings`, in declaration order.
