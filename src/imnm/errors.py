@@ -52,7 +52,7 @@ def _picklable(value: Any) -> Any:
         return tuple(_picklable(item) for item in value)
     if isinstance(value, dict):
         return {key: _picklable(item) for key, item in value.items()}
-    import pickle  # imported here: only pickling an error gets here, and pickle is loaded then
+    import pickle  # imported here: only pickling or copying an error (its __reduce__) gets here
 
     try:
         pickle.dumps(value)
